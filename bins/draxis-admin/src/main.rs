@@ -1,0 +1,2 @@
+//! draxis-admin
+fn main() {}

@@ -1,0 +1,2 @@
+//! draxis-server
+fn main() {}

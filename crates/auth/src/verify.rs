@@ -1,0 +1,200 @@
+//! Turning a presented `Authorization` header into a [`Principal`], with one indexed
+//! lookup per request and last-used times written in coalesced batches.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use subtle::ConstantTimeEq;
+
+use crate::pat::{PatFormatError, PresentedPat, TokenHash};
+use crate::scope::Scopes;
+
+/// A tenant's database id. Only ever taken from an authenticated principal (or, in the
+/// operator CLI, from an explicit `--tenant`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TenantId(pub i64);
+
+/// The authenticated caller of a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub tenant_id: TenantId,
+    pub tenant_slug: String,
+    pub token_id: i64,
+    pub token_name: String,
+    pub scopes: Scopes,
+}
+
+/// A token row as the store keeps it (hash, never plaintext).
+#[derive(Debug, Clone)]
+pub struct StoredToken {
+    pub id: i64,
+    pub tenant_id: TenantId,
+    pub tenant_slug: String,
+    pub name: String,
+    pub hash: TokenHash,
+    pub scopes: Scopes,
+    /// Unix milliseconds.
+    pub expires_at: Option<i64>,
+    /// Unix milliseconds.
+    pub revoked_at: Option<i64>,
+}
+
+/// A failure of the storage behind verification (not the caller's fault).
+pub type StoreFailure = Box<dyn std::error::Error + Send + Sync>;
+
+/// What verification needs from storage.
+#[async_trait::async_trait]
+pub trait TokenStore: Send + Sync {
+    /// The token with this hash (unique index), if any.
+    async fn token_by_hash(&self, hash: &TokenHash) -> Result<Option<StoredToken>, StoreFailure>;
+    /// Whether a tenant with this slug exists (used only to explain a rejection).
+    async fn tenant_exists(&self, slug: &str) -> Result<bool, StoreFailure>;
+    /// Sets last-used times: `(token id, unix ms)`; never moves a time backwards.
+    async fn record_token_use(&self, uses: &[(i64, i64)]) -> Result<(), StoreFailure>;
+}
+
+/// Why a request is not authenticated. The message is safe to show the caller.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error(
+        "missing Authorization header: send `Authorization: Bearer drx_pat_<tenant-slug>.<64 hex digits>`"
+    )]
+    MissingHeader,
+    #[error(
+        "Authorization header must use the Bearer scheme: `Authorization: Bearer drx_pat_<tenant-slug>.<64 hex digits>`"
+    )]
+    NotBearer,
+    #[error(
+        "Bearer token is empty: send `Authorization: Bearer drx_pat_<tenant-slug>.<64 hex digits>`"
+    )]
+    EmptyToken,
+    #[error("{0}")]
+    Format(#[from] PatFormatError),
+    #[error("unknown tenant `{0}` in token: check the part between drx_pat_ and the dot")]
+    UnknownTenant(String),
+    #[error(
+        "unknown token for tenant `{0}`: it was never issued or was mistyped; mint a new one with `draxis-admin token create`"
+    )]
+    UnknownToken(String),
+    #[error("token has been revoked: mint a new one")]
+    Revoked,
+    #[error("token has expired: mint a new one")]
+    Expired,
+    #[error("credential storage is unavailable, try again shortly")]
+    Unavailable(#[source] StoreFailure),
+}
+
+impl AuthError {
+    /// True when the caller can fix it (401); false for our own failures (503).
+    pub fn is_caller_error(&self) -> bool {
+        !matches!(self, AuthError::Unavailable(_))
+    }
+}
+
+/// Verifies bearer tokens and remembers when each was last used.
+pub struct TokenVerifier {
+    store: std::sync::Arc<dyn TokenStore>,
+    pending_uses: Mutex<HashMap<i64, i64>>,
+}
+
+impl std::fmt::Debug for TokenVerifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenVerifier").finish_non_exhaustive()
+    }
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+impl TokenVerifier {
+    pub fn new(store: std::sync::Arc<dyn TokenStore>) -> Self {
+        Self {
+            store,
+            pending_uses: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Verifies the value of an `Authorization` header.
+    pub async fn verify_header(&self, header: Option<&str>) -> Result<Principal, AuthError> {
+        let header = header.ok_or(AuthError::MissingHeader)?.trim();
+        let (scheme, token) = header.split_once(' ').unwrap_or((header, ""));
+        if !scheme.eq_ignore_ascii_case("bearer") {
+            return Err(AuthError::NotBearer);
+        }
+        let token = token.trim();
+        if token.is_empty() {
+            return Err(AuthError::EmptyToken);
+        }
+        self.verify_token(token).await
+    }
+
+    /// Verifies a plaintext PAT.
+    pub async fn verify_token(&self, token: &str) -> Result<Principal, AuthError> {
+        let presented = PresentedPat::parse(token)?;
+        let stored = self
+            .store
+            .token_by_hash(&presented.hash)
+            .await
+            .map_err(AuthError::Unavailable)?;
+        let Some(stored) = stored.filter(|s| {
+            bool::from(s.hash.0.ct_eq(&presented.hash.0)) && s.tenant_slug == presented.tenant_slug
+        }) else {
+            let tenant_known = self
+                .store
+                .tenant_exists(presented.tenant_slug)
+                .await
+                .map_err(AuthError::Unavailable)?;
+            return Err(if tenant_known {
+                AuthError::UnknownToken(presented.tenant_slug.to_string())
+            } else {
+                AuthError::UnknownTenant(presented.tenant_slug.to_string())
+            });
+        };
+        let now = now_ms();
+        if stored.revoked_at.is_some() {
+            return Err(AuthError::Revoked);
+        }
+        if stored.expires_at.is_some_and(|at| at <= now) {
+            return Err(AuthError::Expired);
+        }
+        self.note_use(stored.id, now);
+        Ok(Principal {
+            tenant_id: stored.tenant_id,
+            tenant_slug: stored.tenant_slug,
+            token_id: stored.id,
+            token_name: stored.name,
+            scopes: stored.scopes,
+        })
+    }
+
+    fn note_use(&self, token_id: i64, at: i64) {
+        let mut pending = self.pending_uses.lock().unwrap_or_else(|e| e.into_inner());
+        pending.insert(token_id, at);
+    }
+
+    /// Writes the last-used times gathered since the previous flush, one row per token.
+    /// Call it on a timer and at shutdown. Returns how many tokens were updated.
+    pub async fn flush_last_used(&self) -> Result<usize, StoreFailure> {
+        let uses: Vec<(i64, i64)> = {
+            let mut pending = self.pending_uses.lock().unwrap_or_else(|e| e.into_inner());
+            pending.drain().collect()
+        };
+        if uses.is_empty() {
+            return Ok(0);
+        }
+        if let Err(error) = self.store.record_token_use(&uses).await {
+            // Put them back so the next flush retries; newer uses win.
+            let mut pending = self.pending_uses.lock().unwrap_or_else(|e| e.into_inner());
+            for (id, at) in uses {
+                let entry = pending.entry(id).or_insert(at);
+                *entry = (*entry).max(at);
+            }
+            return Err(error);
+        }
+        Ok(uses.len())
+    }
+}

@@ -1,0 +1,797 @@
+//! Argument and result types of every tool, exactly as they travel in JSON (camelCase).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Largest page a list tool returns.
+pub const MAX_LIMIT: u32 = 200;
+/// Page size when the caller gives none.
+pub const DEFAULT_LIMIT: u32 = 25;
+
+macro_rules! wire_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
+        }
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// The JSON spelling.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+            /// Parses the JSON spelling.
+            pub fn parse(text: &str) -> Option<Self> {
+                match text { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+wire_enum!(
+    /// A KRI's colour: from its thresholds and direction; unknown when it has no value or
+    /// its last value is older than twice its frequency.
+    KriStatus { Green => "green", Amber => "amber", Red => "red", Unknown => "unknown" }
+);
+wire_enum!(
+    /// Which way a KRI gets worse.
+    Direction { HigherIsWorse => "higher_is_worse", LowerIsWorse => "lower_is_worse" }
+);
+wire_enum!(
+    /// How often a KRI is expected to receive a value.
+    Frequency { Daily => "daily", Weekly => "weekly", Monthly => "monthly", Quarterly => "quarterly" }
+);
+wire_enum!(
+    /// Order of `list_kris` results.
+    KriSort {
+        /// Red, then amber, unknown, green; by name within a status.
+        Severity => "severity",
+        /// Alphabetical by name.
+        Name => "name",
+        /// Stalest first (never observed before everything else).
+        Freshness => "freshness",
+    }
+);
+wire_enum!(
+    /// Lifecycle of a risk.
+    RiskStatus { Open => "open", Mitigating => "mitigating", Accepted => "accepted", Transferred => "transferred", Closed => "closed" }
+);
+wire_enum!(
+    /// Rating band of a score: red ≥ 15, amber ≥ 8, green below.
+    Rating { Green => "green", Amber => "amber", Red => "red" }
+);
+wire_enum!(
+    /// Order of `list_risks` results.
+    RiskSort {
+        /// Highest current score first.
+        Score => "score",
+        /// Highest latest simulated annual loss first; risks never simulated last.
+        SimulatedLoss => "simulatedLoss",
+        /// Highest residual score first.
+        Residual => "residual",
+    }
+);
+wire_enum!(
+    /// Lifecycle of a control.
+    ControlStatus { Planned => "planned", Implemented => "implemented", Degraded => "degraded", Retired => "retired" }
+);
+wire_enum!(
+    /// Order of `list_controls` results.
+    ControlSort {
+        /// Weakest first.
+        Effectiveness => "effectiveness",
+        /// Most linked risks plus ATT&CK techniques first.
+        Coverage => "coverage",
+        /// By control ref.
+        Ref => "ref",
+    }
+);
+wire_enum!(
+    /// Vendor criticality.
+    Criticality { Low => "low", Medium => "medium", High => "high", Critical => "critical" }
+);
+wire_enum!(
+    /// Order of `list_vendors` results.
+    VendorSort {
+        /// Critical first, then by name.
+        Criticality => "criticality",
+        /// Alphabetical.
+        Name => "name",
+        /// Soonest (or most overdue) next assessment first.
+        AssessmentDue => "assessmentDue",
+    }
+);
+wire_enum!(
+    /// What an asset is.
+    AssetKind { Endpoint => "endpoint", Server => "server", CloudResource => "cloud_resource", SaasApp => "saas_app", Dataset => "dataset", NetworkDevice => "network_device" }
+);
+wire_enum!(
+    /// A protection an asset may lack.
+    Coverage { Edr => "edr", Mfa => "mfa", Backup => "backup", Patch => "patch" }
+);
+wire_enum!(
+    /// State of a simulation run.
+    SimulationStatus { Queued => "queued", Running => "running", Completed => "completed", Failed => "failed" }
+);
+wire_enum!(
+    /// How a connector integration is scheduled.
+    Schedule { Manual => "manual", Hourly => "hourly", Daily => "daily" }
+);
+wire_enum!(
+    /// What an integration is.
+    IntegrationKind {
+        /// Receives artifacts from `submit_dropzone_artifact`.
+        DropZone => "drop_zone",
+        /// Fetches JSON from a configured URL.
+        HttpJson => "http_json",
+        /// Ingests new files from a folder.
+        Directory => "directory",
+    }
+);
+
+// ---------------------------------------------------------------- shared pieces
+
+/// A reference to a linked risk.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RiskLink {
+    pub id: String,
+    /// Risk ref such as R-001.
+    pub r#ref: String,
+    pub title: String,
+}
+
+/// A reference to a linked control.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ControlLink {
+    pub id: String,
+    /// Control ref such as C-001.
+    pub r#ref: String,
+    pub name: String,
+}
+
+/// A reference to a linked business outcome.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OutcomeLink {
+    pub id: String,
+    pub r#ref: String,
+    pub name: String,
+}
+
+// ---------------------------------------------------------------- KRIs
+
+/// Arguments of `list_kris`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ListKrisArgs {
+    /// Only KRIs with this status.
+    #[serde(default)]
+    pub status: Option<KriStatus>,
+    /// Only KRIs linked to this risk (id or ref such as R-001).
+    #[serde(default)]
+    pub risk: Option<String>,
+    /// Only KRIs feeding this control (id or ref such as C-001).
+    #[serde(default)]
+    pub control: Option<String>,
+    /// Only KRIs of this outcome (id or ref such as O-01).
+    #[serde(default)]
+    pub outcome: Option<String>,
+    /// Only KRIs whose source integration has this id or name.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Case-insensitive text found in slug, name, description or aliases.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// Order of results (default `severity`).
+    #[serde(default)]
+    pub sort: Option<KriSort>,
+    /// Items per page, 1-200 (default 25).
+    #[serde(default)]
+    pub limit: Option<u32>,
+    /// The `nextCursor` of the previous page; omit for the first page.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+/// One KRI as listed.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct KriSummary {
+    /// Stable id such as kri_12.
+    pub id: String,
+    /// Catalog slug such as mfa_coverage_pct.
+    pub slug: String,
+    pub name: String,
+    pub category: String,
+    /// `%`, `count`, `days`, `hours` or `USD`.
+    pub unit: String,
+    pub direction: Direction,
+    /// Amber threshold.
+    pub warn: f64,
+    /// Red threshold.
+    pub critical: f64,
+    /// Latest observed value, if any.
+    pub current_value: Option<f64>,
+    /// When the latest value was observed.
+    pub last_observed_at: Option<DateTime<Utc>>,
+    pub status: KriStatus,
+    /// One sentence explaining the status.
+    pub status_reason: String,
+    pub frequency: Frequency,
+    pub owner: String,
+    /// Id of the integration that feeds this KRI.
+    pub source_integration_id: Option<String>,
+    /// Refs of the risks this KRI signals.
+    pub risk_refs: Vec<String>,
+    /// Refs of the controls this KRI measures.
+    pub control_refs: Vec<String>,
+    /// Ref of the outcome this KRI belongs to.
+    pub outcome_ref: Option<String>,
+}
+
+/// A page of KRIs.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct KriPage {
+    pub items: Vec<KriSummary>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+    /// Number of KRIs matching the filters, on all pages.
+    pub total: u64,
+}
+
+/// Arguments of `get_kri`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GetKriArgs {
+    /// KRI id (kri_12) or slug (mfa_coverage_pct).
+    pub id: String,
+    /// How many of the latest observations to return, 1-365 (default 30).
+    #[serde(default)]
+    pub history_limit: Option<u32>,
+}
+
+/// One observed value of a KRI.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Observation {
+    pub value: f64,
+    pub observed_at: DateTime<Utc>,
+    /// Where the value came from (integration name, `demo seed`, ...).
+    pub source: String,
+    /// Drop Zone artifact the value was extracted from.
+    pub artifact_id: Option<String>,
+    /// Extraction (proposal) that produced the value.
+    pub extraction_id: Option<String>,
+    /// Extractor confidence in [0,1] when extracted.
+    pub confidence: Option<f64>,
+}
+
+wire_enum!(
+    /// Which way a KRI moved over its returned history.
+    TrendDirection { Rising => "rising", Falling => "falling", Flat => "flat", Insufficient => "insufficient_data" }
+);
+
+/// The movement of a KRI across its returned history.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Trend {
+    pub direction: TrendDirection,
+    /// True when the movement is towards red.
+    pub worsening: bool,
+    /// Newest minus oldest value of the returned history.
+    pub change: Option<f64>,
+    /// Days between the oldest and the newest returned observation.
+    pub period_days: Option<f64>,
+}
+
+/// `get_kri` result.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct KriDetail {
+    #[serde(flatten)]
+    pub kri: KriSummary,
+    pub description: String,
+    /// Other names the metric goes by.
+    pub aliases: Vec<String>,
+    pub risks: Vec<RiskLink>,
+    pub controls: Vec<ControlLink>,
+    pub outcome: Option<OutcomeLink>,
+    /// Latest observations, newest first.
+    pub history: Vec<Observation>,
+    pub trend: Trend,
+}
+
+// ---------------------------------------------------------------- controls
+
+/// Arguments of `list_controls`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ListControlsArgs {
+    /// NIST CSF 2.0 id or prefix: function (PR), category (PR.AA) or subcategory (PR.AA-03).
+    #[serde(default)]
+    pub framework: Option<String>,
+    #[serde(default)]
+    pub status: Option<ControlStatus>,
+    /// Only controls at or below this effectiveness (0-1).
+    #[serde(default)]
+    pub max_effectiveness: Option<f64>,
+    /// Only controls mitigating this MITRE ATT&CK technique (T1566 also matches T1566.001).
+    #[serde(default)]
+    pub technique: Option<String>,
+    /// Order of results (default `effectiveness`).
+    #[serde(default)]
+    pub sort: Option<ControlSort>,
+    /// Items per page, 1-200 (default 25).
+    #[serde(default)]
+    pub limit: Option<u32>,
+    /// The `nextCursor` of the previous page; omit for the first page.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+/// One control.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ControlSummary {
+    pub id: String,
+    pub r#ref: String,
+    pub name: String,
+    pub category: String,
+    pub status: ControlStatus,
+    /// 0 (no effect) to 1 (fully effective).
+    pub effectiveness: f64,
+    /// True when degraded, or implemented below 0.5 effectiveness.
+    pub weak: bool,
+    /// NIST CSF 2.0 subcategory ids.
+    pub nist_csf: Vec<String>,
+    /// MITRE ATT&CK technique ids mitigated.
+    pub attack_techniques: Vec<String>,
+    pub owner: String,
+    pub risk_refs: Vec<String>,
+    /// Slugs of the KRIs that measure this control.
+    pub kri_slugs: Vec<String>,
+}
+
+/// A page of controls.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ControlPage {
+    pub items: Vec<ControlSummary>,
+    pub next_cursor: Option<String>,
+    pub total: u64,
+}
+
+// ---------------------------------------------------------------- risks
+
+/// Arguments of `list_risks`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ListRisksArgs {
+    #[serde(default)]
+    pub status: Option<RiskStatus>,
+    /// Category such as `ransomware` (case-insensitive).
+    #[serde(default)]
+    pub category: Option<String>,
+    /// Only risks threatening this outcome (id or ref).
+    #[serde(default)]
+    pub outcome: Option<String>,
+    /// Owner name or email, case-insensitive substring.
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// Only risks whose current score is at least this (1-25).
+    #[serde(default)]
+    pub min_score: Option<u32>,
+    /// Order of results (default `score`).
+    #[serde(default)]
+    pub sort: Option<RiskSort>,
+    /// Items per page, 1-200 (default 25).
+    #[serde(default)]
+    pub limit: Option<u32>,
+    /// The `nextCursor` of the previous page; omit for the first page.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+/// Likelihood and impact (1-5 each) and their product.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RiskRating {
+    pub likelihood: u8,
+    pub impact: u8,
+    pub score: u32,
+}
+
+/// FAIR inputs of a risk.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FairParameters {
+    /// Loss events per year.
+    pub event_frequency_per_year: f64,
+    /// Lower bound of the 90% interval of loss per event.
+    pub loss_magnitude_low: f64,
+    /// Upper bound of the 90% interval of loss per event.
+    pub loss_magnitude_high: f64,
+    pub currency: String,
+}
+
+/// One risk.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RiskSummary {
+    pub id: String,
+    pub r#ref: String,
+    pub title: String,
+    pub category: String,
+    pub owner: String,
+    pub status: RiskStatus,
+    pub inherent: RiskRating,
+    pub current: RiskRating,
+    pub residual: RiskRating,
+    /// current likelihood x impact, raised by red/amber KRIs and weak controls, capped at 25.
+    pub current_score: u32,
+    pub rating: Rating,
+    /// What raised the score above likelihood x impact.
+    pub score_drivers: Vec<String>,
+    pub fair: FairParameters,
+    /// Mean annual loss of the latest completed simulation, if any.
+    pub latest_simulated_annual_loss: Option<f64>,
+    pub outcome_refs: Vec<String>,
+    pub kri_slugs: Vec<String>,
+    pub control_refs: Vec<String>,
+}
+
+/// A page of risks.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RiskPage {
+    pub items: Vec<RiskSummary>,
+    pub next_cursor: Option<String>,
+    pub total: u64,
+}
+
+// ---------------------------------------------------------------- outcomes
+
+/// Arguments of `list_outcomes`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ListOutcomesArgs {
+    /// Only outcomes with this rolled-up status.
+    #[serde(default)]
+    pub status: Option<Rating>,
+    /// Items per page, 1-200 (default 25).
+    #[serde(default)]
+    pub limit: Option<u32>,
+    /// The `nextCursor` of the previous page; omit for the first page.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+/// One business outcome.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OutcomeSummary {
+    pub id: String,
+    pub r#ref: String,
+    pub name: String,
+    pub description: String,
+    pub owner: String,
+    /// Annual loss the business accepts for this outcome.
+    pub loss_tolerance: f64,
+    pub currency: String,
+    /// Worst rating of the outcome's risks (green when it has none).
+    pub status: Rating,
+    pub risk_count: u32,
+    /// Highest current score among its risks.
+    pub worst_risk_ref: Option<String>,
+    /// Mean annual loss of the latest completed outcome simulation, if any.
+    pub aggregate_annual_loss: Option<f64>,
+    pub risk_refs: Vec<String>,
+}
+
+/// A page of outcomes.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OutcomePage {
+    pub items: Vec<OutcomeSummary>,
+    pub next_cursor: Option<String>,
+    pub total: u64,
+}
+
+// ---------------------------------------------------------------- vendors
+
+/// Arguments of `list_vendors`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ListVendorsArgs {
+    #[serde(default)]
+    pub criticality: Option<Criticality>,
+    /// Vendor tier, 1 (most important) to 3.
+    #[serde(default)]
+    pub tier: Option<u8>,
+    /// Only vendors whose next assessment is due within this many days (overdue included).
+    #[serde(default)]
+    pub assessment_due_within_days: Option<u32>,
+    /// Order of results (default `criticality`).
+    #[serde(default)]
+    pub sort: Option<VendorSort>,
+    /// Items per page, 1-200 (default 25).
+    #[serde(default)]
+    pub limit: Option<u32>,
+    /// The `nextCursor` of the previous page; omit for the first page.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+/// A vendor's latest security assessment.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VendorAssessment {
+    pub date: NaiveDate,
+    /// 0-100, higher is better.
+    pub score: f64,
+    pub conclusion: String,
+}
+
+/// One vendor.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VendorSummary {
+    pub id: String,
+    pub name: String,
+    pub category: String,
+    pub criticality: Criticality,
+    pub tier: u8,
+    /// Kinds of data the vendor handles.
+    pub data_elements: Vec<String>,
+    pub last_assessment: Option<VendorAssessment>,
+    pub open_findings: u32,
+    pub next_assessment_due: NaiveDate,
+    pub assessment_overdue: bool,
+}
+
+/// A page of vendors.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VendorPage {
+    pub items: Vec<VendorSummary>,
+    pub next_cursor: Option<String>,
+    pub total: u64,
+}
+
+// ---------------------------------------------------------------- assets
+
+/// Arguments of `get_asset_inventory`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AssetInventoryArgs {
+    #[serde(default)]
+    pub kind: Option<AssetKind>,
+    /// `production`, `staging`, `development` or `corporate`.
+    #[serde(default)]
+    pub environment: Option<String>,
+    #[serde(default)]
+    pub criticality: Option<Criticality>,
+    #[serde(default)]
+    pub internet_facing: Option<bool>,
+    /// Only assets lacking this protection.
+    #[serde(default)]
+    pub missing: Option<Coverage>,
+    /// Owner, case-insensitive substring.
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// Case-insensitive text in the asset name.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// Items per page, 1-200 (default 25).
+    #[serde(default)]
+    pub limit: Option<u32>,
+    /// The `nextCursor` of the previous page; omit for the first page.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+/// One asset.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AssetSummary {
+    pub id: String,
+    pub name: String,
+    pub kind: AssetKind,
+    pub environment: String,
+    pub owner: String,
+    pub criticality: Criticality,
+    pub internet_facing: bool,
+    /// `public`, `internal`, `confidential` or `restricted`.
+    pub data_classification: String,
+    pub last_seen: DateTime<Utc>,
+    pub edr: bool,
+    pub mfa: bool,
+    pub backup: bool,
+    /// Fully patched.
+    pub patched: bool,
+}
+
+/// A count per value.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Count {
+    pub value: String,
+    pub count: u64,
+}
+
+/// Coverage percentages over the matching assets.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CoveragePercentages {
+    pub edr_pct: f64,
+    pub mfa_pct: f64,
+    pub backup_pct: f64,
+    pub patched_pct: f64,
+}
+
+/// Summary of the assets matching the filters.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AssetSummaryCounts {
+    pub total: u64,
+    pub by_kind: Vec<Count>,
+    pub by_criticality: Vec<Count>,
+    pub internet_facing: u64,
+    pub coverage: CoveragePercentages,
+}
+
+/// `get_asset_inventory` result.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AssetInventory {
+    pub summary: AssetSummaryCounts,
+    pub items: Vec<AssetSummary>,
+    pub next_cursor: Option<String>,
+    /// Number of assets matching the filters, on all pages.
+    pub total: u64,
+}
+
+// ---------------------------------------------------------------- simulations
+
+/// Arguments of `list_simulations`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ListSimulationsArgs {
+    /// Only runs for this risk (id or ref).
+    #[serde(default)]
+    pub risk: Option<String>,
+    /// Only runs for this outcome (id or ref).
+    #[serde(default)]
+    pub outcome: Option<String>,
+    #[serde(default)]
+    pub status: Option<SimulationStatus>,
+    /// Items per page, 1-200 (default 25).
+    #[serde(default)]
+    pub limit: Option<u32>,
+    /// The `nextCursor` of the previous page; omit for the first page.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+/// One point of a loss exceedance curve.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ExceedancePoint {
+    pub loss: f64,
+    /// Probability that annual loss exceeds `loss`.
+    pub probability: f64,
+}
+
+/// Results of a completed simulation.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SimulationResults {
+    pub mean_annual_loss: f64,
+    pub p50: f64,
+    pub p90: f64,
+    pub p95: f64,
+    pub p99: f64,
+    pub var95: f64,
+    pub var99: f64,
+    pub expected_shortfall99: f64,
+    pub probability_of_zero_loss: f64,
+    pub min: f64,
+    pub max: f64,
+    pub exceedance_curve: Vec<ExceedancePoint>,
+}
+
+/// One simulation run.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SimulationSummary {
+    pub id: String,
+    /// Ref of the simulated risk, when it simulates a risk.
+    pub risk_ref: Option<String>,
+    /// Ref of the simulated outcome, when it simulates an outcome.
+    pub outcome_ref: Option<String>,
+    pub status: SimulationStatus,
+    pub iterations: u64,
+    pub seed: u64,
+    pub created_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub results: Option<SimulationResults>,
+    /// Why the run failed, when it did.
+    pub error: Option<String>,
+}
+
+/// A page of simulations.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SimulationPage {
+    pub items: Vec<SimulationSummary>,
+    pub next_cursor: Option<String>,
+    pub total: u64,
+}
+
+// ---------------------------------------------------------------- integrations
+
+/// Arguments of `list_integrations`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ListIntegrationsArgs {
+    /// Only drop zones (true) or only connectors (false).
+    #[serde(default)]
+    pub is_drop_zone: Option<bool>,
+    /// Items per page, 1-200 (default 25).
+    #[serde(default)]
+    pub limit: Option<u32>,
+    /// The `nextCursor` of the previous page; omit for the first page.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+/// The latest run of an integration.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct IntegrationRun {
+    pub id: String,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    /// `running`, `succeeded` or `failed`.
+    pub status: String,
+    pub rows_written: u64,
+    pub rows_skipped: u64,
+}
+
+/// One integration.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct IntegrationSummary {
+    /// Pass this id to submit_dropzone_artifact and run_integration.
+    pub id: String,
+    pub name: String,
+    pub kind: IntegrationKind,
+    pub is_drop_zone: bool,
+    pub schedule: Schedule,
+    pub enabled: bool,
+    pub last_run: Option<IntegrationRun>,
+    /// Extractions waiting for a human in the Pending Extraction Review queue.
+    pub pending_review_count: u64,
+    /// Slugs of KRIs fed by this integration.
+    pub kri_slugs: Vec<String>,
+}
+
+/// A page of integrations.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct IntegrationPage {
+    pub items: Vec<IntegrationSummary>,
+    pub next_cursor: Option<String>,
+    pub total: u64,
+}

@@ -1,0 +1,200 @@
+//! Keyset pagination with opaque cursors. A cursor names the sort and the last item's
+//! sort key and id, so the next page starts strictly after it: rows inserted meanwhile
+//! never shift or repeat a page.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+
+use crate::queries::QueryError;
+use draxis_protocol::types::{DEFAULT_LIMIT, MAX_LIMIT};
+
+/// One component of a sort key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum KeyPart {
+    Num(f64),
+    Text(String),
+}
+
+impl KeyPart {
+    fn cmp(&self, other: &Self) -> Ordering {
+        match (self, other) {
+            (KeyPart::Num(a), KeyPart::Num(b)) => a.total_cmp(b),
+            (KeyPart::Text(a), KeyPart::Text(b)) => a.cmp(b),
+            (KeyPart::Num(_), KeyPart::Text(_)) => Ordering::Less,
+            (KeyPart::Text(_), KeyPart::Num(_)) => Ordering::Greater,
+        }
+    }
+}
+
+/// A full sort key: the parts, then the row id as tie-breaker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SortKey {
+    #[serde(rename = "k")]
+    pub parts: Vec<KeyPart>,
+    #[serde(rename = "i")]
+    pub id: i64,
+}
+
+impl SortKey {
+    pub fn new(parts: Vec<KeyPart>, id: i64) -> Self {
+        Self { parts, id }
+    }
+
+    fn cmp(&self, other: &Self) -> Ordering {
+        for (a, b) in self.parts.iter().zip(&other.parts) {
+            match a.cmp(b) {
+                Ordering::Equal => {}
+                unequal => return unequal,
+            }
+        }
+        self.parts
+            .len()
+            .cmp(&other.parts.len())
+            .then(self.id.cmp(&other.id))
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct CursorBody {
+    /// The sort this cursor continues.
+    s: String,
+    #[serde(flatten)]
+    key: SortKey,
+}
+
+/// Encodes the position after `key` under `sort`.
+pub fn encode_cursor(sort: &str, key: &SortKey) -> String {
+    let body = CursorBody {
+        s: sort.to_string(),
+        key: key.clone(),
+    };
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(&body).unwrap_or_default())
+}
+
+/// Decodes a cursor made by [`encode_cursor`] for the same sort.
+pub fn decode_cursor(sort: &str, cursor: &str) -> Result<SortKey, QueryError> {
+    let invalid = || {
+        QueryError::InvalidArgument(
+            "cursor is not valid: pass the nextCursor of the previous page unchanged, or omit cursor to start again".into(),
+        )
+    };
+    let bytes = URL_SAFE_NO_PAD
+        .decode(cursor.trim())
+        .map_err(|_| invalid())?;
+    let body: CursorBody = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
+    if body.s != sort {
+        return Err(QueryError::InvalidArgument(format!(
+            "cursor belongs to a listing sorted by `{}`, not `{sort}`: keep the same sort between pages, or omit cursor to start again",
+            body.s
+        )));
+    }
+    Ok(body.key)
+}
+
+/// Validated page size.
+pub fn page_limit(limit: Option<u32>) -> Result<usize, QueryError> {
+    match limit.unwrap_or(DEFAULT_LIMIT) {
+        0 => Err(QueryError::InvalidArgument(format!(
+            "limit must be between 1 and {MAX_LIMIT}; you sent 0"
+        ))),
+        n if n > MAX_LIMIT => Err(QueryError::InvalidArgument(format!(
+            "limit must be between 1 and {MAX_LIMIT}; you sent {n}: page with nextCursor instead"
+        ))),
+        n => Ok(n as usize),
+    }
+}
+
+/// One page of results.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+    pub total: u64,
+}
+
+/// Sorts `items` by `key`, and returns the page after `cursor`.
+pub fn paginate<T>(
+    items: Vec<T>,
+    sort: &str,
+    key: impl Fn(&T) -> SortKey,
+    cursor: Option<&str>,
+    limit: Option<u32>,
+) -> Result<Page<T>, QueryError> {
+    let limit = page_limit(limit)?;
+    let after = cursor.map(|c| decode_cursor(sort, c)).transpose()?;
+    let total = items.len() as u64;
+    let mut keyed: Vec<(SortKey, T)> = items.into_iter().map(|item| (key(&item), item)).collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut remaining = keyed
+        .into_iter()
+        .filter(|(k, _)| {
+            after
+                .as_ref()
+                .is_none_or(|after| k.cmp(after) == Ordering::Greater)
+        })
+        .peekable();
+    let mut page = Vec::with_capacity(limit);
+    let mut last_key = None;
+    while page.len() < limit {
+        let Some((k, item)) = remaining.next() else {
+            break;
+        };
+        page.push(item);
+        last_key = Some(k);
+    }
+    let next_cursor = match (remaining.peek(), last_key) {
+        (Some(_), Some(last)) => Some(encode_cursor(sort, &last)),
+        _ => None,
+    };
+    Ok(Page {
+        items: page,
+        next_cursor,
+        total,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(n: &(i64, f64)) -> SortKey {
+        SortKey::new(vec![KeyPart::Num(-n.1)], n.0)
+    }
+
+    #[test]
+    fn pages_walk_everything_once_and_survive_inserts() {
+        let mut rows: Vec<(i64, f64)> = (1..=10).map(|i| (i, (i % 4) as f64)).collect();
+        let first = paginate(rows.clone(), "score", key, None, Some(4)).unwrap();
+        assert_eq!(first.items.len(), 4);
+        assert_eq!(first.total, 10);
+        // A row inserted before the cursor position does not shift the next page.
+        rows.push((11, 99.0));
+        let mut seen: Vec<i64> = first.items.iter().map(|r| r.0).collect();
+        let mut cursor = first.next_cursor;
+        while let Some(c) = cursor {
+            let page = paginate(rows.clone(), "score", key, Some(&c), Some(4)).unwrap();
+            seen.extend(page.items.iter().map(|r| r.0));
+            cursor = page.next_cursor;
+        }
+        seen.sort_unstable();
+        assert_eq!(seen, (1..=10).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn bad_cursors_and_limits_are_explained() {
+        let rows = vec![(1, 1.0)];
+        for bad in ["", "!!!", "eyJ4IjoxfQ"] {
+            let err = paginate(rows.clone(), "score", key, Some(bad), None).unwrap_err();
+            assert!(err.to_string().contains("cursor"), "{err}");
+        }
+        let other = encode_cursor("name", &SortKey::new(vec![], 1));
+        let err = paginate(rows.clone(), "score", key, Some(&other), None).unwrap_err();
+        assert!(err.to_string().contains("same sort"), "{err}");
+        assert!(paginate(rows.clone(), "score", key, None, Some(0)).is_err());
+        assert!(paginate(rows.clone(), "score", key, None, Some(201)).is_err());
+        assert!(paginate(rows, "score", key, None, Some(200)).is_ok());
+    }
+}

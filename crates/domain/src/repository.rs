@@ -1,0 +1,64 @@
+//! What the domain needs from storage. Every method takes the tenant first: storage
+//! never answers a question that is not scoped to one tenant.
+
+use async_trait::async_trait;
+use draxis_auth::TenantId;
+
+use crate::entities::*;
+use crate::paging::SortKey;
+
+/// A storage failure: logged at the edge, never shown to callers in detail.
+#[derive(Debug, thiserror::Error)]
+#[error("storage failure: {0}")]
+pub struct StorageError(#[source] pub Box<dyn std::error::Error + Send + Sync>);
+
+pub type StorageResult<T> = Result<T, StorageError>;
+
+/// Kinds of rows a tool argument may name by id or ref.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefKind {
+    Risk,
+    Control,
+    Outcome,
+    /// Integrations are named by id or by name.
+    Integration,
+}
+
+/// Read access to one tenant's risk data.
+#[async_trait]
+pub trait RiskRepository: Send + Sync {
+    /// The row named `key` (a public id, ref, or for integrations a name).
+    async fn find_ref(
+        &self,
+        tenant: TenantId,
+        kind: RefKind,
+        key: &str,
+    ) -> StorageResult<Option<Link>>;
+    async fn kris(&self, tenant: TenantId) -> StorageResult<Vec<Kri>>;
+    /// Newest first.
+    async fn kri_history(
+        &self,
+        tenant: TenantId,
+        kri_id: i64,
+        limit: u32,
+    ) -> StorageResult<Vec<ObservationRecord>>;
+    async fn risks(&self, tenant: TenantId) -> StorageResult<Vec<Risk>>;
+    async fn controls(&self, tenant: TenantId) -> StorageResult<Vec<Control>>;
+    async fn outcomes(&self, tenant: TenantId) -> StorageResult<Vec<Outcome>>;
+    async fn vendors(&self, tenant: TenantId) -> StorageResult<Vec<Vendor>>;
+    async fn integrations(&self, tenant: TenantId) -> StorageResult<Vec<Integration>>;
+    async fn simulations(&self, tenant: TenantId) -> StorageResult<Vec<Simulation>>;
+    /// Assets matching `filter`, ordered by (name, id), starting strictly after `after`.
+    async fn assets_page(
+        &self,
+        tenant: TenantId,
+        filter: &AssetFilter,
+        after: Option<&SortKey>,
+        limit: u32,
+    ) -> StorageResult<Vec<Asset>>;
+    async fn asset_counts(
+        &self,
+        tenant: TenantId,
+        filter: &AssetFilter,
+    ) -> StorageResult<AssetCounts>;
+}

@@ -1,0 +1,65 @@
+//! Token verification lookups: one indexed query by hash, batched last-used writes.
+
+use async_trait::async_trait;
+use draxis_auth::verify::StoreFailure;
+use draxis_auth::{Scopes, StoredToken, TenantId, TokenHash, TokenStore};
+use sqlx::Row;
+
+use crate::Store;
+
+fn hash_from_hex(text: &str) -> Option<TokenHash> {
+    let mut bytes = [0u8; 32];
+    if text.len() != 64 {
+        return None;
+    }
+    for (i, byte) in bytes.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&text[i * 2..i * 2 + 2], 16).ok()?;
+    }
+    Some(TokenHash(bytes))
+}
+
+#[async_trait]
+impl TokenStore for Store {
+    async fn token_by_hash(&self, hash: &TokenHash) -> Result<Option<StoredToken>, StoreFailure> {
+        let row = sqlx::query(
+            "SELECT t.id, t.tenant_id, n.slug, t.name, t.token_hash, t.scopes, t.expires_at, t.revoked_at \
+             FROM api_tokens t JOIN tenants n ON n.id = t.tenant_id WHERE t.token_hash = $1",
+        )
+        .bind(hash.to_hex())
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let stored_hash: String = row.try_get("token_hash")?;
+        let scopes: String = row.try_get("scopes")?;
+        Ok(Some(StoredToken {
+            id: row.try_get("id")?,
+            tenant_id: TenantId(row.try_get("tenant_id")?),
+            tenant_slug: row.try_get("slug")?,
+            name: row.try_get("name")?,
+            hash: hash_from_hex(&stored_hash).ok_or("corrupt stored token hash")?,
+            scopes: Scopes::parse(&scopes)?,
+            expires_at: row.try_get("expires_at")?,
+            revoked_at: row.try_get("revoked_at")?,
+        }))
+    }
+
+    async fn tenant_exists(&self, slug: &str) -> Result<bool, StoreFailure> {
+        let row = sqlx::query("SELECT 1 FROM tenants WHERE slug = $1").bind(slug).fetch_optional(&self.pool).await?;
+        Ok(row.is_some())
+    }
+
+    async fn record_token_use(&self, uses: &[(i64, i64)]) -> Result<(), StoreFailure> {
+        let mut tx = self.pool.begin().await?;
+        for (token_id, at) in uses {
+            sqlx::query(
+                "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $1)",
+            )
+            .bind(*at)
+            .bind(*token_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}

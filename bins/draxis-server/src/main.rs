@@ -1,2 +1,169 @@
-//! draxis-server
-fn main() {}
+//! `draxis-server`: serves the MCP endpoint over HTTP on SQLite or PostgreSQL.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Parser;
+use draxis_auth::TokenVerifier;
+use draxis_domain::RiskQueries;
+use draxis_store::{SeedOutcome, Store, redact_url};
+use draxis_transport::{AppState, HttpConfig, flush_token_use_periodically, router};
+use tokio_util::sync::CancellationToken;
+
+/// The Draxis server: answers MCP clients at /api/mcp.
+///
+/// With no options it opens (or creates) ./draxis.db and listens on 127.0.0.1:8080.
+/// Mint a token with `draxis-admin token create`, then point your MCP client at
+/// http://127.0.0.1:8080/api/mcp with `Authorization: Bearer <token>`.
+#[derive(Debug, Parser)]
+#[command(version, about, long_about)]
+struct Args {
+    /// Database: sqlite://PATH (created if missing) or postgres://USER@HOST:PORT/DB.
+    #[arg(long, env = "DRAXIS_DATABASE_URL", default_value = draxis_store::DEFAULT_DATABASE_URL)]
+    database: String,
+
+    /// Address to listen on.
+    #[arg(long, env = "DRAXIS_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+
+    /// Fill an empty database with the demo tenants (acme, globex) before serving.
+    #[arg(long)]
+    demo: bool,
+
+    /// Host names clients may use to reach /api/mcp (DNS-rebinding protection), comma
+    /// separated. localhost, 127.0.0.1 and ::1 are always allowed. Use `*` to allow any.
+    #[arg(
+        long = "allowed-host",
+        env = "DRAXIS_ALLOWED_HOSTS",
+        value_delimiter = ','
+    )]
+    allowed_hosts: Vec<String>,
+
+    /// Browser origins allowed to call /api/mcp (such as https://app.example.com:443),
+    /// comma separated. Requests without an Origin header are always allowed.
+    #[arg(
+        long = "allowed-origin",
+        env = "DRAXIS_ALLOWED_ORIGINS",
+        value_delimiter = ','
+    )]
+    allowed_origins: Vec<String>,
+
+    /// How often token last-used times are written, in seconds.
+    #[arg(long, env = "DRAXIS_TOKEN_USE_FLUSH_SECS", default_value_t = 15)]
+    token_use_flush_secs: u64,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,rmcp=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let args = Args::parse();
+
+    let store = Store::open(&args.database)
+        .await
+        .with_context(|| format!("opening {}", redact_url(&args.database)))?;
+    if args.demo {
+        match store
+            .seed_demo(chrono::Utc::now().date_naive())
+            .await
+            .context("seeding demo data")?
+        {
+            SeedOutcome::Seeded(tenants) => {
+                for (slug, kris, observations, assets) in tenants {
+                    tracing::info!(tenant = %slug, kris, observations, assets, "seeded demo tenant");
+                }
+            }
+            SeedOutcome::AlreadyHasData(slugs) => {
+                tracing::info!(tenants = %slugs.join(", "), "database already has tenants; demo seed skipped");
+            }
+        }
+    }
+
+    let shutdown = CancellationToken::new();
+    let verifier = Arc::new(TokenVerifier::new(Arc::new(store.clone())));
+    let state = AppState {
+        queries: RiskQueries::new(Arc::new(store.clone())),
+        verifier: verifier.clone(),
+    };
+    let mut allowed_hosts: Vec<String> = vec!["localhost".into(), "127.0.0.1".into(), "::1".into()];
+    allowed_hosts.extend(
+        args.allowed_hosts
+            .iter()
+            .map(|h| h.trim().to_string())
+            .filter(|h| !h.is_empty()),
+    );
+    if allowed_hosts.iter().any(|h| h == "*") {
+        allowed_hosts.clear();
+    }
+    let config = HttpConfig {
+        allowed_hosts,
+        allowed_origins: args.allowed_origins.clone(),
+        shutdown: shutdown.clone(),
+        ..HttpConfig::default()
+    };
+    let app = router(state, &config);
+
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| {
+            format!(
+                "cannot listen on {}: is another server running there?",
+                args.listen
+            )
+        })?;
+    let local = listener.local_addr()?;
+    let flusher = tokio::spawn(flush_token_use_periodically(
+        verifier,
+        Duration::from_secs(args.token_use_flush_secs.max(1)),
+        shutdown.clone(),
+    ));
+    eprintln!("draxis-server listening on http://{local} (MCP endpoint http://{local}/api/mcp)");
+    eprintln!("database: {}", redact_url(&args.database));
+
+    use axum::serve::ListenerExt;
+    let listener = listener.tap_io(|tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::warn!(%error, "could not set TCP_NODELAY");
+        }
+    });
+    let stop = shutdown.clone();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            wait_for_signal().await;
+            tracing::info!("shutting down");
+            stop.cancel();
+        })
+        .await?;
+    shutdown.cancel();
+    flusher.await.ok();
+    store.close().await;
+    Ok(())
+}
+
+async fn wait_for_signal() {
+    let ctrl_c = async {
+        tokio::signal::ctrl_c().await.ok();
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = terminate => {}
+    }
+}

@@ -12,13 +12,17 @@ use crate::rows::{ms, time};
 /// Why an operator action was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum AdminError {
-    #[error("invalid tenant slug `{0}`: use 1-63 lowercase letters, digits and dashes, not starting with a dash")]
+    #[error(
+        "invalid tenant slug `{0}`: use 1-63 lowercase letters, digits and dashes, not starting with a dash"
+    )]
     InvalidSlug(String),
     #[error("tenant `{0}` already exists")]
     TenantExists(String),
     #[error("no tenant `{0}`: list tenants with `draxis-admin tenant list`")]
     NoTenant(String),
-    #[error("no token {0} in tenant `{1}`: list tokens with `draxis-admin token list --tenant {1}`")]
+    #[error(
+        "no token {0} in tenant `{1}`: list tokens with `draxis-admin token list --tenant {1}`"
+    )]
     NoToken(i64, String),
     #[error("token {0} is already revoked")]
     AlreadyRevoked(i64),
@@ -49,13 +53,20 @@ impl Store {
             return Err(AdminError::TenantExists(slug.to_string()));
         }
         let now = Utc::now();
-        let row = sqlx::query("INSERT INTO tenants (slug, name, created_at) VALUES ($1, $2, $3) RETURNING id")
-            .bind(slug)
-            .bind(name)
-            .bind(ms(now))
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(Tenant { id: TenantId(row.try_get(0)?), slug: slug.into(), name: name.into(), created_at: now })
+        let row = sqlx::query(
+            "INSERT INTO tenants (slug, name, created_at) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(slug)
+        .bind(name)
+        .bind(ms(now))
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(Tenant {
+            id: TenantId(row.try_get(0)?),
+            slug: slug.into(),
+            name: name.into(),
+            created_at: now,
+        })
     }
 
     pub async fn tenant_by_slug(&self, slug: &str) -> Result<Option<Tenant>, AdminError> {
@@ -76,11 +87,15 @@ impl Store {
 
     /// The tenant with this slug, or an error naming how to find valid ones.
     pub async fn require_tenant(&self, slug: &str) -> Result<Tenant, AdminError> {
-        self.tenant_by_slug(slug).await?.ok_or_else(|| AdminError::NoTenant(slug.to_string()))
+        self.tenant_by_slug(slug)
+            .await?
+            .ok_or_else(|| AdminError::NoTenant(slug.to_string()))
     }
 
     pub async fn list_tenants(&self) -> Result<Vec<Tenant>, AdminError> {
-        let rows = sqlx::query("SELECT id, slug, name, created_at FROM tenants ORDER BY slug").fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT id, slug, name, created_at FROM tenants ORDER BY slug")
+            .fetch_all(&self.pool)
+            .await?;
         rows.into_iter()
             .map(|row| {
                 Ok(Tenant {
@@ -111,7 +126,8 @@ impl Store {
             Some(_) => return Err(AdminError::BadExpiry),
             None => None,
         };
-        let minted = MintedToken::generate(&tenant.slug).map_err(|e| AdminError::Randomness(e.to_string()))?;
+        let minted = MintedToken::generate(&tenant.slug)
+            .map_err(|e| AdminError::Randomness(e.to_string()))?;
         let row = sqlx::query(
             "INSERT INTO api_tokens (tenant_id, name, token_hash, display_prefix, scopes, created_by, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -126,7 +142,11 @@ impl Store {
         .bind(expires_at.map(ms))
         .fetch_one(&self.pool)
         .await?;
-        Ok(CreatedToken { id: row.try_get(0)?, minted, expires_at })
+        Ok(CreatedToken {
+            id: row.try_get(0)?,
+            minted,
+            expires_at,
+        })
     }
 
     pub async fn list_tokens(&self, tenant: &Tenant) -> Result<Vec<TokenListing>, AdminError> {
@@ -165,14 +185,18 @@ impl Store {
             .await?;
         match row {
             None => Err(AdminError::NoToken(token_id, tenant.slug.clone())),
-            Some(row) if row.try_get::<Option<i64>, _>(0)?.is_some() => Err(AdminError::AlreadyRevoked(token_id)),
+            Some(row) if row.try_get::<Option<i64>, _>(0)?.is_some() => {
+                Err(AdminError::AlreadyRevoked(token_id))
+            }
             Some(_) => {
-                sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND tenant_id = $3")
-                    .bind(ms(Utc::now()))
-                    .bind(token_id)
-                    .bind(tenant.id.0)
-                    .execute(&self.pool)
-                    .await?;
+                sqlx::query(
+                    "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND tenant_id = $3",
+                )
+                .bind(ms(Utc::now()))
+                .bind(token_id)
+                .bind(tenant.id.0)
+                .execute(&self.pool)
+                .await?;
                 Ok(())
             }
         }

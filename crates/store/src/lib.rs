@@ -37,7 +37,9 @@ pub enum Engine {
 /// Why the store could not be opened or used.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("unsupported database URL `{0}`: use sqlite://PATH (created if missing) or postgres://USER@HOST:PORT/DB")]
+    #[error(
+        "unsupported database URL `{0}`: use sqlite://PATH (created if missing) or postgres://USER@HOST:PORT/DB"
+    )]
     UnsupportedUrl(String),
     #[error("cannot open database {url}: {source}")]
     Connect {
@@ -60,7 +62,9 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("engine", &self.engine).finish_non_exhaustive()
+        f.debug_struct("Store")
+            .field("engine", &self.engine)
+            .finish_non_exhaustive()
     }
 }
 
@@ -108,7 +112,10 @@ impl Store {
             }
             _ => url.to_string(),
         };
-        let connect_error = |source| StoreError::Connect { url: redact_url(url), source };
+        let connect_error = |source| StoreError::Connect {
+            url: redact_url(url),
+            source,
+        };
         let options = AnyConnectOptions::from_str(&connect_url)
             .map_err(connect_error)?
             .log_statements(tracing::log::LevelFilter::Trace)
@@ -167,7 +174,10 @@ mod tests {
         assert_eq!(engine_of("sqlite://x.db").unwrap(), Engine::Sqlite);
         assert_eq!(engine_of("postgres://u@h/db").unwrap(), Engine::Postgres);
         assert!(engine_of("mysql://h/db").is_err());
-        assert_eq!(redact_url("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(
+            redact_url("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
         assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(redact_url("sqlite://draxis.db"), "sqlite://draxis.db");
     }

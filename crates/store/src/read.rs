@@ -3,11 +3,11 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
+use draxis_domain::TenantId;
 use draxis_domain::entities::*;
 use draxis_domain::ids::IdKind;
 use draxis_domain::paging::{KeyPart, SortKey};
 use draxis_domain::repository::{RefKind, RiskRepository, StorageResult};
-use draxis_domain::TenantId;
 use draxis_protocol::types::*;
 use sqlx::any::AnyRow;
 use sqlx::{Arguments, AssertSqlSafe, Row};
@@ -39,15 +39,25 @@ fn small(row: &AnyRow, column: &str) -> StorageResult<u8> {
 }
 
 impl Store {
-    async fn links(&self, sql: &'static str, tenant: TenantId) -> StorageResult<HashMap<i64, Vec<Link>>> {
-        let rows = sqlx::query(sql).bind(tenant.0).fetch_all(&self.pool).await.map_err(storage)?;
+    async fn links(
+        &self,
+        sql: &'static str,
+        tenant: TenantId,
+    ) -> StorageResult<HashMap<i64, Vec<Link>>> {
+        let rows = sqlx::query(sql)
+            .bind(tenant.0)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(storage)?;
         group_links(rows)
     }
-
 }
 
 /// `WHERE` clause and arguments selecting a tenant's assets that match `filter`.
-fn asset_where(tenant: TenantId, filter: &AssetFilter) -> StorageResult<(String, sqlx::any::AnyArguments)> {
+fn asset_where(
+    tenant: TenantId,
+    filter: &AssetFilter,
+) -> StorageResult<(String, sqlx::any::AnyArguments)> {
     let mut args = sqlx::any::AnyArguments::default();
     let mut sql = String::from(" WHERE tenant_id = $1");
     args.add(tenant.0).map_err(encode_error)?;
@@ -66,13 +76,25 @@ fn asset_where(tenant: TenantId, filter: &AssetFilter) -> StorageResult<(String,
         bind(&mut sql, " AND criticality = ?", c.as_str().into())?;
     }
     if let Some(owner) = &filter.owner {
-        bind(&mut sql, " AND LOWER(owner) LIKE ? ESCAPE '\\'", format!("%{}%", escape_like(owner)))?;
+        bind(
+            &mut sql,
+            " AND LOWER(owner) LIKE ? ESCAPE '\\'",
+            format!("%{}%", escape_like(owner)),
+        )?;
     }
     if let Some(text) = &filter.text {
-        bind(&mut sql, " AND LOWER(name) LIKE ? ESCAPE '\\'", format!("%{}%", escape_like(text)))?;
+        bind(
+            &mut sql,
+            " AND LOWER(name) LIKE ? ESCAPE '\\'",
+            format!("%{}%", escape_like(text)),
+        )?;
     }
     if let Some(facing) = filter.internet_facing {
-        sql.push_str(if facing { " AND internet_facing = 1" } else { " AND internet_facing = 0" });
+        sql.push_str(if facing {
+            " AND internet_facing = 1"
+        } else {
+            " AND internet_facing = 0"
+        });
     }
     if let Some(missing) = filter.missing {
         sql.push_str(match missing {
@@ -90,12 +112,19 @@ fn encode_error(error: Box<dyn std::error::Error + Send + Sync>) -> draxis_domai
 }
 
 fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 #[async_trait]
 impl RiskRepository for Store {
-    async fn find_ref(&self, tenant: TenantId, kind: RefKind, key: &str) -> StorageResult<Option<Link>> {
+    async fn find_ref(
+        &self,
+        tenant: TenantId,
+        kind: RefKind,
+        key: &str,
+    ) -> StorageResult<Option<Link>> {
         let key = key.trim();
         let (table, id_kind, ref_col, label_col) = match kind {
             RefKind::Risk => ("risks", IdKind::Risk, "ref", "title"),
@@ -107,7 +136,13 @@ impl RiskRepository for Store {
         let sql = format!(
             "SELECT id, {ref_col}, {label_col} FROM {table} WHERE tenant_id = $1 AND (id = $2 OR LOWER({ref_col}) = LOWER($3))"
         );
-        let row = sqlx::query(AssertSqlSafe(sql)).bind(tenant.0).bind(id).bind(key).fetch_optional(&self.pool).await.map_err(storage)?;
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(tenant.0)
+            .bind(id)
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(storage)?;
         row.map(|row| {
             Ok(Link {
                 id: row.try_get(0).map_err(storage)?,
@@ -165,16 +200,30 @@ impl RiskRepository for Store {
                     description: row.try_get("description").map_err(storage)?,
                     category: row.try_get("category").map_err(storage)?,
                     unit: row.try_get("unit").map_err(storage)?,
-                    direction: wire("kris.direction", &row.try_get::<String, _>("direction").map_err(storage)?, Direction::parse)?,
+                    direction: wire(
+                        "kris.direction",
+                        &row.try_get::<String, _>("direction").map_err(storage)?,
+                        Direction::parse,
+                    )?,
                     warn: row.try_get("warn").map_err(storage)?,
                     critical: row.try_get("critical").map_err(storage)?,
-                    frequency: wire("kris.frequency", &row.try_get::<String, _>("frequency").map_err(storage)?, Frequency::parse)?,
+                    frequency: wire(
+                        "kris.frequency",
+                        &row.try_get::<String, _>("frequency").map_err(storage)?,
+                        Frequency::parse,
+                    )?,
                     owner: row.try_get("owner").map_err(storage)?,
-                    aliases: list("kris.aliases", &row.try_get::<String, _>("aliases").map_err(storage)?)?,
+                    aliases: list(
+                        "kris.aliases",
+                        &row.try_get::<String, _>("aliases").map_err(storage)?,
+                    )?,
                     source_integration_id: row.try_get("source_integration_id").map_err(storage)?,
                     source_integration_name: row.try_get("source_name").map_err(storage)?,
                     current_value: row.try_get("current_value").map_err(storage)?,
-                    current_observed_at: row.try_get::<Option<i64>, _>("current_observed_at").map_err(storage)?.map(time),
+                    current_observed_at: row
+                        .try_get::<Option<i64>, _>("current_observed_at")
+                        .map_err(storage)?
+                        .map(time),
                     outcome,
                     risks: risks.remove(&id).unwrap_or_default(),
                     controls: controls.remove(&id).unwrap_or_default(),
@@ -183,7 +232,12 @@ impl RiskRepository for Store {
             .collect()
     }
 
-    async fn kri_history(&self, tenant: TenantId, kri_id: i64, limit: u32) -> StorageResult<Vec<ObservationRecord>> {
+    async fn kri_history(
+        &self,
+        tenant: TenantId,
+        kri_id: i64,
+        limit: u32,
+    ) -> StorageResult<Vec<ObservationRecord>> {
         let rows = sqlx::query(
             "SELECT value, observed_at, source, artifact_id, extraction_id, confidence FROM kri_observations \
              WHERE tenant_id = $1 AND kri_id = $2 ORDER BY observed_at DESC, id DESC LIMIT $3",
@@ -240,7 +294,10 @@ impl RiskRepository for Store {
             .map(|row| {
                 let id: i64 = row.try_get("id").map_err(storage)?;
                 let pair = |l: &str, i: &str| -> StorageResult<LikelihoodImpact> {
-                    Ok(LikelihoodImpact { likelihood: small(&row, l)?, impact: small(&row, i)? })
+                    Ok(LikelihoodImpact {
+                        likelihood: small(&row, l)?,
+                        impact: small(&row, i)?,
+                    })
                 };
                 Ok(Risk {
                     id,
@@ -249,7 +306,11 @@ impl RiskRepository for Store {
                     description: row.try_get("description").map_err(storage)?,
                     category: row.try_get("category").map_err(storage)?,
                     owner: row.try_get("owner").map_err(storage)?,
-                    status: wire("risks.status", &row.try_get::<String, _>("status").map_err(storage)?, RiskStatus::parse)?,
+                    status: wire(
+                        "risks.status",
+                        &row.try_get::<String, _>("status").map_err(storage)?,
+                        RiskStatus::parse,
+                    )?,
                     inherent: pair("inherent_likelihood", "inherent_impact")?,
                     current: pair("current_likelihood", "current_impact")?,
                     residual: pair("residual_likelihood", "residual_impact")?,
@@ -294,12 +355,20 @@ impl RiskRepository for Store {
                     r#ref: row.try_get("ref").map_err(storage)?,
                     name: row.try_get("name").map_err(storage)?,
                     category: row.try_get("category").map_err(storage)?,
-                    status: wire("controls.status", &row.try_get::<String, _>("status").map_err(storage)?, ControlStatus::parse)?,
+                    status: wire(
+                        "controls.status",
+                        &row.try_get::<String, _>("status").map_err(storage)?,
+                        ControlStatus::parse,
+                    )?,
                     effectiveness: row.try_get("effectiveness").map_err(storage)?,
-                    nist_csf: list("controls.nist_csf", &row.try_get::<String, _>("nist_csf").map_err(storage)?)?,
+                    nist_csf: list(
+                        "controls.nist_csf",
+                        &row.try_get::<String, _>("nist_csf").map_err(storage)?,
+                    )?,
                     attack_techniques: list(
                         "controls.attack_techniques",
-                        &row.try_get::<String, _>("attack_techniques").map_err(storage)?,
+                        &row.try_get::<String, _>("attack_techniques")
+                            .map_err(storage)?,
                     )?,
                     owner: row.try_get("owner").map_err(storage)?,
                     risks: risks.remove(&id).unwrap_or_default(),
@@ -349,7 +418,8 @@ impl RiskRepository for Store {
             .map_err(storage)?;
         rows.into_iter()
             .map(|row| {
-                let last_date: Option<String> = row.try_get("last_assessment_date").map_err(storage)?;
+                let last_date: Option<String> =
+                    row.try_get("last_assessment_date").map_err(storage)?;
                 let findings: i64 = row.try_get("open_findings").map_err(storage)?;
                 Ok(Vendor {
                     id: row.try_get("id").map_err(storage)?,
@@ -361,14 +431,24 @@ impl RiskRepository for Store {
                         Criticality::parse,
                     )?,
                     tier: small(&row, "tier")?,
-                    data_elements: list("vendors.data_elements", &row.try_get::<String, _>("data_elements").map_err(storage)?)?,
-                    last_assessment_date: last_date.as_deref().map(|d| date("vendors.last_assessment_date", d)).transpose()?,
+                    data_elements: list(
+                        "vendors.data_elements",
+                        &row.try_get::<String, _>("data_elements").map_err(storage)?,
+                    )?,
+                    last_assessment_date: last_date
+                        .as_deref()
+                        .map(|d| date("vendors.last_assessment_date", d))
+                        .transpose()?,
                     last_assessment_score: row.try_get("last_assessment_score").map_err(storage)?,
-                    last_assessment_conclusion: row.try_get("last_assessment_conclusion").map_err(storage)?,
-                    open_findings: u32::try_from(findings).map_err(|_| corrupt("vendors.open_findings", findings.to_string()))?,
+                    last_assessment_conclusion: row
+                        .try_get("last_assessment_conclusion")
+                        .map_err(storage)?,
+                    open_findings: u32::try_from(findings)
+                        .map_err(|_| corrupt("vendors.open_findings", findings.to_string()))?,
                     next_assessment_due: date(
                         "vendors.next_assessment_due",
-                        &row.try_get::<String, _>("next_assessment_due").map_err(storage)?,
+                        &row.try_get::<String, _>("next_assessment_due")
+                            .map_err(storage)?,
                     )?,
                 })
             })
@@ -398,7 +478,10 @@ impl RiskRepository for Store {
                 IntegrationRunRecord {
                     id: row.try_get("id").map_err(storage)?,
                     started_at: time(row.try_get("started_at").map_err(storage)?),
-                    finished_at: row.try_get::<Option<i64>, _>("finished_at").map_err(storage)?.map(time),
+                    finished_at: row
+                        .try_get::<Option<i64>, _>("finished_at")
+                        .map_err(storage)?
+                        .map(time),
                     status: row.try_get("status").map_err(storage)?,
                     rows_written: written.max(0) as u64,
                     rows_skipped: skipped.max(0) as u64,
@@ -414,7 +497,10 @@ impl RiskRepository for Store {
         .await
         .map_err(storage)?;
         for row in fed {
-            kri_slugs.entry(row.try_get(0).map_err(storage)?).or_default().push(row.try_get(1).map_err(storage)?);
+            kri_slugs
+                .entry(row.try_get(0).map_err(storage)?)
+                .or_default()
+                .push(row.try_get(1).map_err(storage)?);
         }
         rows.into_iter()
             .map(|row| {
@@ -422,7 +508,11 @@ impl RiskRepository for Store {
                 Ok(Integration {
                     id,
                     name: row.try_get("name").map_err(storage)?,
-                    kind: wire("integrations.kind", &row.try_get::<String, _>("kind").map_err(storage)?, IntegrationKind::parse)?,
+                    kind: wire(
+                        "integrations.kind",
+                        &row.try_get::<String, _>("kind").map_err(storage)?,
+                        IntegrationKind::parse,
+                    )?,
                     schedule: wire(
                         "integrations.schedule",
                         &row.try_get::<String, _>("schedule").map_err(storage)?,
@@ -455,7 +545,11 @@ impl RiskRepository for Store {
                 let link = |id: &str, r: &str, label: &str| -> StorageResult<Option<Link>> {
                     let id: Option<i64> = row.try_get(id).map_err(storage)?;
                     id.map(|id| {
-                        Ok(Link { id, r#ref: row.try_get(r).map_err(storage)?, label: row.try_get(label).map_err(storage)? })
+                        Ok(Link {
+                            id,
+                            r#ref: row.try_get(r).map_err(storage)?,
+                            label: row.try_get(label).map_err(storage)?,
+                        })
                     })
                     .transpose()
                 };
@@ -474,10 +568,16 @@ impl RiskRepository for Store {
                     iterations: iterations.max(0) as u64,
                     seed: seed as u64,
                     created_at: time(row.try_get("created_at").map_err(storage)?),
-                    finished_at: row.try_get::<Option<i64>, _>("finished_at").map_err(storage)?.map(time),
+                    finished_at: row
+                        .try_get::<Option<i64>, _>("finished_at")
+                        .map_err(storage)?
+                        .map(time),
                     results: results
                         .as_deref()
-                        .map(|json| serde_json::from_str(json).map_err(|_| corrupt("simulations.results", json)))
+                        .map(|json| {
+                            serde_json::from_str(json)
+                                .map_err(|_| corrupt("simulations.results", json))
+                        })
                         .transpose()?,
                     error: row.try_get("error").map_err(storage)?,
                 })
@@ -502,17 +602,27 @@ impl RiskRepository for Store {
             args.add(name).map_err(encode_error)?;
             let n = args.len();
             args.add(after.id).map_err(encode_error)?;
-            sql.push_str(&format!(" AND (name > ${n} OR (name = ${n} AND id > ${}))", n + 1));
+            sql.push_str(&format!(
+                " AND (name > ${n} OR (name = ${n} AND id > ${}))",
+                n + 1
+            ));
         }
         args.add(i64::from(limit)).map_err(encode_error)?;
         sql.push_str(&format!(" ORDER BY name, id LIMIT ${}", args.len()));
-        let rows = sqlx::query_with(AssertSqlSafe(sql), args).fetch_all(&self.pool).await.map_err(storage)?;
+        let rows = sqlx::query_with(AssertSqlSafe(sql), args)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(storage)?;
         rows.into_iter()
             .map(|row| {
                 Ok(Asset {
                     id: row.try_get("id").map_err(storage)?,
                     name: row.try_get("name").map_err(storage)?,
-                    kind: wire("assets.kind", &row.try_get::<String, _>("kind").map_err(storage)?, AssetKind::parse)?,
+                    kind: wire(
+                        "assets.kind",
+                        &row.try_get::<String, _>("kind").map_err(storage)?,
+                        AssetKind::parse,
+                    )?,
                     environment: row.try_get("environment").map_err(storage)?,
                     owner: row.try_get("owner").map_err(storage)?,
                     criticality: wire(
@@ -532,7 +642,11 @@ impl RiskRepository for Store {
             .collect()
     }
 
-    async fn asset_counts(&self, tenant: TenantId, filter: &AssetFilter) -> StorageResult<AssetCounts> {
+    async fn asset_counts(
+        &self,
+        tenant: TenantId,
+        filter: &AssetFilter,
+    ) -> StorageResult<AssetCounts> {
         let (where_sql, args) = asset_where(tenant, filter)?;
         let totals = sqlx::query_with(
             AssertSqlSafe(format!(
@@ -564,32 +678,56 @@ impl RiskRepository for Store {
 }
 
 impl Store {
-    async fn asset_groups(&self, tenant: TenantId, filter: &AssetFilter, column: &'static str) -> StorageResult<Vec<(String, u64)>> {
+    async fn asset_groups(
+        &self,
+        tenant: TenantId,
+        filter: &AssetFilter,
+        column: &'static str,
+    ) -> StorageResult<Vec<(String, u64)>> {
         let (where_sql, args) = asset_where(tenant, filter)?;
-        let sql = format!("SELECT {column}, COUNT(*) FROM assets{where_sql} GROUP BY {column} ORDER BY {column}");
-        let rows = sqlx::query_with(AssertSqlSafe(sql), args).fetch_all(&self.pool).await.map_err(storage)?;
+        let sql = format!(
+            "SELECT {column}, COUNT(*) FROM assets{where_sql} GROUP BY {column} ORDER BY {column}"
+        );
+        let rows = sqlx::query_with(AssertSqlSafe(sql), args)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(storage)?;
         rows.into_iter()
             .map(|row| {
-                Ok((row.try_get::<String, _>(0).map_err(storage)?, row.try_get::<i64, _>(1).map_err(storage)?.max(0) as u64))
+                Ok((
+                    row.try_get::<String, _>(0).map_err(storage)?,
+                    row.try_get::<i64, _>(1).map_err(storage)?.max(0) as u64,
+                ))
             })
             .collect()
     }
 
     /// Mean annual loss of the latest completed simulation per risk or outcome.
-    async fn latest_simulated_losses(&self, tenant: TenantId, subject: &str) -> StorageResult<HashMap<i64, f64>> {
+    async fn latest_simulated_losses(
+        &self,
+        tenant: TenantId,
+        subject: &str,
+    ) -> StorageResult<HashMap<i64, f64>> {
         let sql = format!(
             "SELECT s.{subject}, s.results FROM simulations s WHERE s.tenant_id = $1 AND s.status = 'completed' \
              AND s.{subject} IS NOT NULL AND s.id = (SELECT MAX(id) FROM simulations x WHERE x.tenant_id = s.tenant_id \
              AND x.{subject} = s.{subject} AND x.status = 'completed')"
         );
-        let rows = sqlx::query(AssertSqlSafe(sql)).bind(tenant.0).fetch_all(&self.pool).await.map_err(storage)?;
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(tenant.0)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(storage)?;
         let mut losses = HashMap::new();
         for row in rows {
             let json: Option<String> = row.try_get(1).map_err(storage)?;
             let Some(json) = json else { continue };
-            let results: SimulationResults =
-                serde_json::from_str(&json).map_err(|_| corrupt("simulations.results", json.clone()))?;
-            losses.insert(row.try_get::<i64, _>(0).map_err(storage)?, results.mean_annual_loss);
+            let results: SimulationResults = serde_json::from_str(&json)
+                .map_err(|_| corrupt("simulations.results", json.clone()))?;
+            losses.insert(
+                row.try_get::<i64, _>(0).map_err(storage)?,
+                results.mean_annual_loss,
+            );
         }
         Ok(losses)
     }

@@ -16,7 +16,10 @@ pub(crate) struct Corrupt {
 }
 
 pub(crate) fn corrupt(column: &'static str, value: impl Into<String>) -> StorageError {
-    storage(Corrupt { column, value: value.into() })
+    storage(Corrupt {
+        column,
+        value: value.into(),
+    })
 }
 
 pub(crate) fn time(ms: i64) -> DateTime<Utc> {
@@ -40,6 +43,10 @@ pub(crate) fn list_json(items: &[String]) -> String {
 }
 
 /// Parses a stored enum spelling with the contract's own parser.
-pub(crate) fn wire<T>(column: &'static str, text: &str, parse: fn(&str) -> Option<T>) -> Result<T, StorageError> {
+pub(crate) fn wire<T>(
+    column: &'static str,
+    text: &str,
+    parse: fn(&str) -> Option<T>,
+) -> Result<T, StorageError> {
     parse(text).ok_or_else(|| corrupt(column, text))
 }

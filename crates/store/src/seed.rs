@@ -83,7 +83,9 @@ async fn insert_rows(
             }
             sql.push(')');
         }
-        sqlx::query_with(AssertSqlSafe(sql), args).execute(&mut **tx).await?;
+        sqlx::query_with(AssertSqlSafe(sql), args)
+            .execute(&mut **tx)
+            .await?;
     }
     Ok(())
 }
@@ -105,8 +107,15 @@ async fn insert_returning_id(
         .map_err(sqlx::Error::Encode)?;
     }
     let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();
-    let sql = format!("INSERT INTO {table} ({}) VALUES ({}) RETURNING id", columns.join(", "), placeholders.join(", "));
-    sqlx::query_with(AssertSqlSafe(sql), args).fetch_one(&mut **tx).await?.try_get(0)
+    let sql = format!(
+        "INSERT INTO {table} ({}) VALUES ({}) RETURNING id",
+        columns.join(", "),
+        placeholders.join(", ")
+    );
+    sqlx::query_with(AssertSqlSafe(sql), args)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get(0)
 }
 
 impl Store {
@@ -131,40 +140,68 @@ impl Store {
     }
 }
 
-async fn seed_tenant(tx: &mut Transaction<'_, Any>, t: &DemoTenant) -> Result<(String, usize, usize, usize), sqlx::Error> {
+async fn seed_tenant(
+    tx: &mut Transaction<'_, Any>,
+    t: &DemoTenant,
+) -> Result<(String, usize, usize, usize), sqlx::Error> {
     let now = ms(Utc::now());
-    let tenant_id = insert_returning_id(tx, "tenants", &["slug", "name", "created_at"], vec![
-        t.slug.as_str().into(),
-        t.name.as_str().into(),
-        now.into(),
-    ])
+    let tenant_id = insert_returning_id(
+        tx,
+        "tenants",
+        &["slug", "name", "created_at"],
+        vec![t.slug.as_str().into(), t.name.as_str().into(), now.into()],
+    )
     .await?;
 
     let mut integration_ids = Vec::new();
     for i in &t.integrations {
         integration_ids.push(
-            insert_returning_id(tx, "integrations", &["tenant_id", "name", "kind", "schedule", "config", "created_at"], vec![
-                tenant_id.into(),
-                i.name.as_str().into(),
-                i.kind.as_str().into(),
-                i.schedule.as_str().into(),
-                i.config.to_string().into(),
-                now.into(),
-            ])
+            insert_returning_id(
+                tx,
+                "integrations",
+                &[
+                    "tenant_id",
+                    "name",
+                    "kind",
+                    "schedule",
+                    "config",
+                    "created_at",
+                ],
+                vec![
+                    tenant_id.into(),
+                    i.name.as_str().into(),
+                    i.kind.as_str().into(),
+                    i.schedule.as_str().into(),
+                    i.config.to_string().into(),
+                    now.into(),
+                ],
+            )
             .await?,
         );
     }
     let mut outcome_ids = Vec::new();
     for o in &t.outcomes {
         outcome_ids.push(
-            insert_returning_id(tx, "outcomes", &["tenant_id", "ref", "name", "description", "owner", "loss_tolerance"], vec![
-                tenant_id.into(),
-                o.r#ref.as_str().into(),
-                o.name.as_str().into(),
-                o.description.as_str().into(),
-                o.owner.as_str().into(),
-                o.loss_tolerance.into(),
-            ])
+            insert_returning_id(
+                tx,
+                "outcomes",
+                &[
+                    "tenant_id",
+                    "ref",
+                    "name",
+                    "description",
+                    "owner",
+                    "loss_tolerance",
+                ],
+                vec![
+                    tenant_id.into(),
+                    o.r#ref.as_str().into(),
+                    o.name.as_str().into(),
+                    o.description.as_str().into(),
+                    o.owner.as_str().into(),
+                    o.loss_tolerance.into(),
+                ],
+            )
             .await?,
         );
     }
@@ -174,7 +211,17 @@ async fn seed_tenant(tx: &mut Transaction<'_, Any>, t: &DemoTenant) -> Result<(S
             insert_returning_id(
                 tx,
                 "controls",
-                &["tenant_id", "ref", "name", "category", "status", "effectiveness", "nist_csf", "attack_techniques", "owner"],
+                &[
+                    "tenant_id",
+                    "ref",
+                    "name",
+                    "category",
+                    "status",
+                    "effectiveness",
+                    "nist_csf",
+                    "attack_techniques",
+                    "owner",
+                ],
                 vec![
                     tenant_id.into(),
                     c.r#ref.as_str().into(),
@@ -197,9 +244,22 @@ async fn seed_tenant(tx: &mut Transaction<'_, Any>, t: &DemoTenant) -> Result<(S
             tx,
             "risks",
             &[
-                "tenant_id", "ref", "title", "description", "category", "owner", "status", "inherent_likelihood",
-                "inherent_impact", "current_likelihood", "current_impact", "residual_likelihood", "residual_impact",
-                "event_frequency", "loss_low", "loss_high",
+                "tenant_id",
+                "ref",
+                "title",
+                "description",
+                "category",
+                "owner",
+                "status",
+                "inherent_likelihood",
+                "inherent_impact",
+                "current_likelihood",
+                "current_impact",
+                "residual_likelihood",
+                "residual_impact",
+                "event_frequency",
+                "loss_low",
+                "loss_high",
             ],
             vec![
                 tenant_id.into(),
@@ -222,11 +282,31 @@ async fn seed_tenant(tx: &mut Transaction<'_, Any>, t: &DemoTenant) -> Result<(S
         )
         .await?;
         risk_ids.push(id);
-        risk_links.0.extend(r.outcomes.iter().map(|&o| vec![tenant_id.into(), id.into(), outcome_ids[o].into()]));
-        risk_links.1.extend(r.controls.iter().map(|&c| vec![tenant_id.into(), id.into(), control_ids[c].into()]));
+        risk_links.0.extend(
+            r.outcomes
+                .iter()
+                .map(|&o| vec![tenant_id.into(), id.into(), outcome_ids[o].into()]),
+        );
+        risk_links.1.extend(
+            r.controls
+                .iter()
+                .map(|&c| vec![tenant_id.into(), id.into(), control_ids[c].into()]),
+        );
     }
-    insert_rows(tx, "risk_outcomes", &["tenant_id", "risk_id", "outcome_id"], risk_links.0).await?;
-    insert_rows(tx, "risk_controls", &["tenant_id", "risk_id", "control_id"], risk_links.1).await?;
+    insert_rows(
+        tx,
+        "risk_outcomes",
+        &["tenant_id", "risk_id", "outcome_id"],
+        risk_links.0,
+    )
+    .await?;
+    insert_rows(
+        tx,
+        "risk_controls",
+        &["tenant_id", "risk_id", "control_id"],
+        risk_links.1,
+    )
+    .await?;
 
     let (mut kri_risks, mut kri_controls, mut observations) = (Vec::new(), Vec::new(), Vec::new());
     for k in &t.kris {
@@ -236,8 +316,21 @@ async fn seed_tenant(tx: &mut Transaction<'_, Any>, t: &DemoTenant) -> Result<(S
             tx,
             "kris",
             &[
-                "tenant_id", "slug", "name", "description", "category", "unit", "direction", "warn", "critical",
-                "frequency", "owner", "aliases", "source_integration_id", "outcome_id", "current_value",
+                "tenant_id",
+                "slug",
+                "name",
+                "description",
+                "category",
+                "unit",
+                "direction",
+                "warn",
+                "critical",
+                "frequency",
+                "owner",
+                "aliases",
+                "source_integration_id",
+                "outcome_id",
+                "current_value",
                 "current_observed_at",
             ],
             vec![
@@ -261,26 +354,69 @@ async fn seed_tenant(tx: &mut Transaction<'_, Any>, t: &DemoTenant) -> Result<(S
         )
         .await?;
         if current.is_none() {
-            sqlx::query("UPDATE kris SET current_value = NULL WHERE id = $1").bind(id).execute(&mut **tx).await?;
+            sqlx::query("UPDATE kris SET current_value = NULL WHERE id = $1")
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
         }
-        kri_risks.extend(k.risks.iter().map(|&r| vec![tenant_id.into(), id.into(), risk_ids[r].into()]));
-        kri_controls.extend(k.controls.iter().map(|&c| vec![tenant_id.into(), id.into(), control_ids[c].into()]));
+        kri_risks.extend(
+            k.risks
+                .iter()
+                .map(|&r| vec![tenant_id.into(), id.into(), risk_ids[r].into()]),
+        );
+        kri_controls.extend(
+            k.controls
+                .iter()
+                .map(|&c| vec![tenant_id.into(), id.into(), control_ids[c].into()]),
+        );
         observations.extend(k.history.iter().map(|(at, value)| {
-            vec![tenant_id.into(), id.into(), ms(*at).into(), (*value).into(), "demo seed".into()]
+            vec![
+                tenant_id.into(),
+                id.into(),
+                ms(*at).into(),
+                (*value).into(),
+                "demo seed".into(),
+            ]
         }));
     }
     let observation_count = observations.len();
-    insert_rows(tx, "kri_risks", &["tenant_id", "kri_id", "risk_id"], kri_risks).await?;
-    insert_rows(tx, "kri_controls", &["tenant_id", "kri_id", "control_id"], kri_controls).await?;
-    insert_rows(tx, "kri_observations", &["tenant_id", "kri_id", "observed_at", "value", "source"], observations).await?;
+    insert_rows(
+        tx,
+        "kri_risks",
+        &["tenant_id", "kri_id", "risk_id"],
+        kri_risks,
+    )
+    .await?;
+    insert_rows(
+        tx,
+        "kri_controls",
+        &["tenant_id", "kri_id", "control_id"],
+        kri_controls,
+    )
+    .await?;
+    insert_rows(
+        tx,
+        "kri_observations",
+        &["tenant_id", "kri_id", "observed_at", "value", "source"],
+        observations,
+    )
+    .await?;
 
     let vendors = t
         .vendors
         .iter()
         .map(|v| {
             let (date, score, conclusion) = match &v.last_assessment {
-                Some((d, s, c)) => (Cell::Text(d.to_string()), Cell::Real(*s), Cell::Text(c.clone())),
-                None => (Cell::Text(String::new()), Cell::Real(0.0), Cell::Text(String::new())),
+                Some((d, s, c)) => (
+                    Cell::Text(d.to_string()),
+                    Cell::Real(*s),
+                    Cell::Text(c.clone()),
+                ),
+                None => (
+                    Cell::Text(String::new()),
+                    Cell::Real(0.0),
+                    Cell::Text(String::new()),
+                ),
             };
             vec![
                 tenant_id.into(),
@@ -301,8 +437,17 @@ async fn seed_tenant(tx: &mut Transaction<'_, Any>, t: &DemoTenant) -> Result<(S
         tx,
         "vendors",
         &[
-            "tenant_id", "name", "category", "criticality", "tier", "data_elements", "last_assessment_date",
-            "last_assessment_score", "last_assessment_conclusion", "open_findings", "next_assessment_due",
+            "tenant_id",
+            "name",
+            "category",
+            "criticality",
+            "tier",
+            "data_elements",
+            "last_assessment_date",
+            "last_assessment_score",
+            "last_assessment_conclusion",
+            "open_findings",
+            "next_assessment_due",
         ],
         vendors,
     )
@@ -341,11 +486,27 @@ async fn seed_tenant(tx: &mut Transaction<'_, Any>, t: &DemoTenant) -> Result<(S
         tx,
         "assets",
         &[
-            "tenant_id", "name", "kind", "environment", "owner", "criticality", "internet_facing",
-            "data_classification", "last_seen", "edr", "mfa", "backup", "patched",
+            "tenant_id",
+            "name",
+            "kind",
+            "environment",
+            "owner",
+            "criticality",
+            "internet_facing",
+            "data_classification",
+            "last_seen",
+            "edr",
+            "mfa",
+            "backup",
+            "patched",
         ],
         assets,
     )
     .await?;
-    Ok((t.slug.clone(), t.kris.len(), observation_count, t.assets.len()))
+    Ok((
+        t.slug.clone(),
+        t.kris.len(),
+        observation_count,
+        t.assets.len(),
+    ))
 }

@@ -44,7 +44,10 @@ impl TokenStore for Store {
     }
 
     async fn tenant_exists(&self, slug: &str) -> Result<bool, StoreFailure> {
-        let row = sqlx::query("SELECT 1 FROM tenants WHERE slug = $1").bind(slug).fetch_optional(&self.pool).await?;
+        let row = sqlx::query("SELECT 1 FROM tenants WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(row.is_some())
     }
 

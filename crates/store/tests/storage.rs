@@ -15,11 +15,16 @@ use sqlx::Connection;
 
 async fn run_suite(store: Store) {
     let today = Utc::now().date_naive();
-    let SeedOutcome::Seeded(summary) = store.seed_demo(today).await.unwrap() else { panic!("fresh database") };
+    let SeedOutcome::Seeded(summary) = store.seed_demo(today).await.unwrap() else {
+        panic!("fresh database")
+    };
     assert_eq!(summary[0].0, "acme");
     assert_eq!(summary[0].1, 40);
     assert!(summary[0].3 >= 2000);
-    assert!(matches!(store.seed_demo(today).await.unwrap(), SeedOutcome::AlreadyHasData(_)));
+    assert!(matches!(
+        store.seed_demo(today).await.unwrap(),
+        SeedOutcome::AlreadyHasData(_)
+    ));
 
     let acme = store.require_tenant("acme").await.unwrap();
     let globex = store.require_tenant("globex").await.unwrap();
@@ -40,36 +45,74 @@ fn principal(tenant: &draxis_domain::entities::Tenant) -> Principal {
 
 async fn tokens_verify_revoke_and_expire(store: &Store, acme: &draxis_domain::entities::Tenant) {
     let verifier = TokenVerifier::new(Arc::new(store.clone()));
-    let created = store.create_token(acme, "suite", Scopes::READ_WRITE, "test", None).await.unwrap();
-    let principal = verifier.verify_token(&created.minted.plaintext).await.unwrap();
+    let created = store
+        .create_token(acme, "suite", Scopes::READ_WRITE, "test", None)
+        .await
+        .unwrap();
+    let principal = verifier
+        .verify_token(&created.minted.plaintext)
+        .await
+        .unwrap();
     assert_eq!(principal.tenant_slug, "acme");
     assert_eq!(principal.scopes, Scopes::READ_WRITE);
 
     // Last-used is coalesced in memory, then written once.
-    assert!(store.list_tokens(acme).await.unwrap()[0].last_used_at.is_none());
-    verifier.verify_token(&created.minted.plaintext).await.unwrap();
+    assert!(
+        store.list_tokens(acme).await.unwrap()[0]
+            .last_used_at
+            .is_none()
+    );
+    verifier
+        .verify_token(&created.minted.plaintext)
+        .await
+        .unwrap();
     assert_eq!(verifier.flush_last_used().await.unwrap(), 1);
     assert_eq!(verifier.flush_last_used().await.unwrap(), 0);
     let listed = store.list_tokens(acme).await.unwrap();
     assert!(listed[0].last_used_at.is_some());
-    assert!(created.minted.plaintext.starts_with(&listed[0].display_prefix));
+    assert!(
+        created
+            .minted
+            .plaintext
+            .starts_with(&listed[0].display_prefix)
+    );
 
     // A well-formed token that was never issued, for a real and an unknown tenant.
     let forged = format!("drx_pat_acme.{}", "ab".repeat(32));
-    assert!(matches!(verifier.verify_token(&forged).await, Err(AuthError::UnknownToken(_))));
+    assert!(matches!(
+        verifier.verify_token(&forged).await,
+        Err(AuthError::UnknownToken(_))
+    ));
     let foreign = format!("drx_pat_nosuch.{}", "ab".repeat(32));
-    assert!(matches!(verifier.verify_token(&foreign).await, Err(AuthError::UnknownTenant(_))));
+    assert!(matches!(
+        verifier.verify_token(&foreign).await,
+        Err(AuthError::UnknownTenant(_))
+    ));
     // A real secret presented under another tenant's slug is not that tenant's token.
     let swapped = created.minted.plaintext.replacen("acme", "globex", 1);
     assert!(verifier.verify_token(&swapped).await.is_err());
 
     store.revoke_token(acme, created.id).await.unwrap();
-    assert!(matches!(verifier.verify_token(&created.minted.plaintext).await, Err(AuthError::Revoked)));
+    assert!(matches!(
+        verifier.verify_token(&created.minted.plaintext).await,
+        Err(AuthError::Revoked)
+    ));
     assert!(store.revoke_token(acme, created.id).await.is_err());
 
-    let expiring = store.create_token(acme, "short", Scopes::READ, "test", Some(1)).await.unwrap();
-    verifier.verify_token(&expiring.minted.plaintext).await.unwrap();
-    assert!(store.create_token(acme, "bad", Scopes::READ, "test", Some(0)).await.is_err());
+    let expiring = store
+        .create_token(acme, "short", Scopes::READ, "test", Some(1))
+        .await
+        .unwrap();
+    verifier
+        .verify_token(&expiring.minted.plaintext)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .create_token(acme, "bad", Scopes::READ, "test", Some(0))
+            .await
+            .is_err()
+    );
 }
 
 async fn tenants_never_see_each_other(
@@ -85,26 +128,67 @@ async fn tenants_never_see_each_other(
     assert!(globex_kris.iter().all(|k| !acme_ids.contains(&k.id)));
     // Links never cross tenants either.
     let globex_risks = store.risks(globex.id).await.unwrap();
-    let acme_risk_ids: Vec<i64> = store.risks(acme.id).await.unwrap().iter().map(|r| r.id).collect();
+    let acme_risk_ids: Vec<i64> = store
+        .risks(acme.id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
     for k in &globex_kris {
         assert!(k.risks.iter().all(|l| !acme_risk_ids.contains(&l.id)));
     }
     // Acme's ids and refs are not found from globex.
     let acme_risk = &store.risks(acme.id).await.unwrap()[20];
-    assert!(globex_risks.iter().all(|r| r.r#ref != acme_risk.r#ref), "demo refs chosen to differ");
+    assert!(
+        globex_risks.iter().all(|r| r.r#ref != acme_risk.r#ref),
+        "demo refs chosen to differ"
+    );
     let by_id = format!("risk_{}", acme_risk.id);
-    assert!(store.find_ref(globex.id, RefKind::Risk, &by_id).await.unwrap().is_none());
-    assert!(store.find_ref(acme.id, RefKind::Risk, &by_id).await.unwrap().is_some());
-    assert!(store.kri_history(globex.id, acme_kris[0].id, 10).await.unwrap().is_empty());
-    assert_eq!(store.kri_history(acme.id, acme_kris[0].id, 10).await.unwrap().len(), 10);
+    assert!(
+        store
+            .find_ref(globex.id, RefKind::Risk, &by_id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .find_ref(acme.id, RefKind::Risk, &by_id)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        store
+            .kri_history(globex.id, acme_kris[0].id, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store
+            .kri_history(acme.id, acme_kris[0].id, 10)
+            .await
+            .unwrap()
+            .len(),
+        10
+    );
 
     // A cursor taken from acme's inventory, replayed by globex, yields only globex rows.
     let queries = RiskQueries::new(Arc::new(store.clone()));
-    let acme_page = queries.asset_inventory(&principal(acme), AssetInventoryArgs::default()).await.unwrap();
+    let acme_page = queries
+        .asset_inventory(&principal(acme), AssetInventoryArgs::default())
+        .await
+        .unwrap();
     let globex_names: Vec<String> = queries
         .asset_inventory(
             &principal(globex),
-            AssetInventoryArgs { cursor: acme_page.next_cursor.clone(), limit: Some(200), ..Default::default() },
+            AssetInventoryArgs {
+                cursor: acme_page.next_cursor.clone(),
+                limit: Some(200),
+                ..Default::default()
+            },
         )
         .await
         .unwrap()
@@ -113,20 +197,50 @@ async fn tenants_never_see_each_other(
         .map(|a| a.name)
         .collect();
     assert!(!globex_names.is_empty());
-    assert!(globex_names.iter().all(|n| !n.contains("ACME") && !n.contains("acme")), "{globex_names:?}");
+    assert!(
+        globex_names
+            .iter()
+            .all(|n| !n.contains("ACME") && !n.contains("acme")),
+        "{globex_names:?}"
+    );
 }
 
 async fn queries_answer_on_real_rows(store: &Store, acme: &draxis_domain::entities::Tenant) {
     let queries = RiskQueries::new(Arc::new(store.clone()));
     let who = principal(acme);
 
-    let top = queries.list_risks(&who, ListRisksArgs { limit: Some(5), ..Default::default() }).await.unwrap();
+    let top = queries
+        .list_risks(
+            &who,
+            ListRisksArgs {
+                limit: Some(5),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
     assert_eq!(top.items.len(), 5);
     assert!(top.total >= 25);
-    assert!(top.items.windows(2).all(|w| w[0].current_score >= w[1].current_score));
-    assert!(top.items.iter().any(|r| !r.score_drivers.is_empty()), "red KRIs raise some scores");
+    assert!(
+        top.items
+            .windows(2)
+            .all(|w| w[0].current_score >= w[1].current_score)
+    );
+    assert!(
+        top.items.iter().any(|r| !r.score_drivers.is_empty()),
+        "red KRIs raise some scores"
+    );
 
-    let red = queries.list_kris(&who, ListKrisArgs { status: Some(KriStatus::Red), ..Default::default() }).await.unwrap();
+    let red = queries
+        .list_kris(
+            &who,
+            ListKrisArgs {
+                status: Some(KriStatus::Red),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
     assert!(red.total > 0 && red.items.iter().all(|k| k.status == KriStatus::Red));
 
     // Walk the whole inventory: every asset exactly once.
@@ -134,7 +248,14 @@ async fn queries_answer_on_real_rows(store: &Store, acme: &draxis_domain::entiti
     let mut cursor = None;
     let total = loop {
         let page = queries
-            .asset_inventory(&who, AssetInventoryArgs { limit: Some(200), cursor, ..Default::default() })
+            .asset_inventory(
+                &who,
+                AssetInventoryArgs {
+                    limit: Some(200),
+                    cursor,
+                    ..Default::default()
+                },
+            )
             .await
             .unwrap();
         for a in page.items {
@@ -149,42 +270,110 @@ async fn queries_answer_on_real_rows(store: &Store, acme: &draxis_domain::entiti
     assert!(total >= 2000);
 
     let missing_edr = queries
-        .asset_inventory(&who, AssetInventoryArgs { missing: Some(Coverage::Edr), kind: Some(AssetKind::Endpoint), ..Default::default() })
+        .asset_inventory(
+            &who,
+            AssetInventoryArgs {
+                missing: Some(Coverage::Edr),
+                kind: Some(AssetKind::Endpoint),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
-    assert!(missing_edr.total > 0 && missing_edr.items.iter().all(|a| !a.edr && a.kind == AssetKind::Endpoint));
+    assert!(
+        missing_edr.total > 0
+            && missing_edr
+                .items
+                .iter()
+                .all(|a| !a.edr && a.kind == AssetKind::Endpoint)
+    );
     assert_eq!(missing_edr.summary.coverage.edr_pct, 0.0);
 
     let kri = queries
-        .get_kri(&who, GetKriArgs { id: "patch_compliance_pct".into(), history_limit: Some(90) })
+        .get_kri(
+            &who,
+            GetKriArgs {
+                id: "patch_compliance_pct".into(),
+                history_limit: Some(90),
+            },
+        )
         .await
         .unwrap();
     assert_eq!(kri.history.len(), 90);
     assert_eq!(kri.kri.current_value, Some(kri.history[0].value));
-    assert!(queries.get_kri(&who, GetKriArgs { id: "nope".into(), history_limit: None }).await.is_err());
+    assert!(
+        queries
+            .get_kri(
+                &who,
+                GetKriArgs {
+                    id: "nope".into(),
+                    history_limit: None
+                }
+            )
+            .await
+            .is_err()
+    );
 
     let zones = queries
-        .list_integrations(&who, ListIntegrationsArgs { is_drop_zone: Some(true), ..Default::default() })
+        .list_integrations(
+            &who,
+            ListIntegrationsArgs {
+                is_drop_zone: Some(true),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
-    assert_eq!(zones.items.iter().map(|i| i.name.as_str()).collect::<Vec<_>>(), ["AI Drop Zone", "EDR drops"]);
+    assert_eq!(
+        zones
+            .items
+            .iter()
+            .map(|i| i.name.as_str())
+            .collect::<Vec<_>>(),
+        ["AI Drop Zone", "EDR drops"]
+    );
 
     let ctl = queries
-        .list_controls(&who, ListControlsArgs { technique: Some("T1566".into()), ..Default::default() })
+        .list_controls(
+            &who,
+            ListControlsArgs {
+                technique: Some("T1566".into()),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
-    assert!(ctl.total > 0 && ctl.items.iter().all(|c| c.attack_techniques.iter().any(|t| t.starts_with("T1566"))));
-    let vendors = queries.list_vendors(&who, ListVendorsArgs::default()).await.unwrap();
+    assert!(
+        ctl.total > 0
+            && ctl
+                .items
+                .iter()
+                .all(|c| c.attack_techniques.iter().any(|t| t.starts_with("T1566")))
+    );
+    let vendors = queries
+        .list_vendors(&who, ListVendorsArgs::default())
+        .await
+        .unwrap();
     assert!(vendors.total >= 30);
-    let outcomes = queries.list_outcomes(&who, ListOutcomesArgs::default()).await.unwrap();
+    let outcomes = queries
+        .list_outcomes(&who, ListOutcomesArgs::default())
+        .await
+        .unwrap();
     assert!(outcomes.total >= 6);
-    let sims = queries.list_simulations(&who, ListSimulationsArgs::default()).await.unwrap();
+    let sims = queries
+        .list_simulations(&who, ListSimulationsArgs::default())
+        .await
+        .unwrap();
     assert_eq!(sims.total, 0, "the demo invents no simulation results");
 }
 
 #[tokio::test]
 async fn sqlite_suite() {
-    let dir = std::env::temp_dir().join(format!("draxis-store-{}-{}", std::process::id(), Utc::now().timestamp_micros()));
+    let dir = std::env::temp_dir().join(format!(
+        "draxis-store-{}-{}",
+        std::process::id(),
+        Utc::now().timestamp_micros()
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     let url = format!("sqlite://{}", dir.join("suite.db").display());
     let store = Store::open(&url).await.unwrap();
@@ -206,13 +395,25 @@ async fn postgres_suite() {
         }
         Err(error) => panic!("CI requires PostgreSQL at {admin_url}: {error}"),
     };
-    let db = format!("draxis_test_{}_{}", std::process::id(), Utc::now().timestamp_micros());
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}"))).execute(&mut admin).await.unwrap();
+    let db = format!(
+        "draxis_test_{}_{}",
+        std::process::id(),
+        Utc::now().timestamp_micros()
+    );
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}")))
+        .execute(&mut admin)
+        .await
+        .unwrap();
     let (base, _) = admin_url.rsplit_once('/').unwrap();
     let store = Store::open(&format!("{base}/{db}")).await.unwrap();
     let outcome = tokio::spawn(run_suite(store.clone())).await;
     store.close().await;
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))).execute(&mut admin).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {db} WITH (FORCE)"
+    )))
+    .execute(&mut admin)
+    .await
+    .unwrap();
     if let Err(panic) = outcome {
         std::panic::resume_unwind(panic.into_panic());
     }

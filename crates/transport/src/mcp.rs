@@ -1,0 +1,210 @@
+//! The MCP server: tool definitions from the `protocol` contract, and dispatch of tool
+//! calls to the domain services with the caller's principal.
+
+use std::sync::{Arc, OnceLock};
+
+use draxis_auth::{Principal, Scope};
+use draxis_domain::{QueryError, RiskQueries};
+use draxis_protocol::{ToolScope, ToolSpec, tools};
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
+    ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
+    ToolAnnotations,
+};
+use rmcp::service::RequestContext;
+use rmcp::{ErrorData, RoleServer, ServerHandler};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+const INSTRUCTIONS: &str = "Draxis is the organisation's cyber-risk register. Use list_risks for the top \
+risks (sorted by current score), list_kris for key risk indicators (filter status=red for what is \
+breaching), get_kri for one KRI's history and links, list_controls, list_outcomes, list_vendors, \
+get_asset_inventory, list_simulations and list_integrations for the rest. Lists are paged: pass \
+nextCursor back as cursor. Errors you can fix come back as tool results with isError: true.";
+
+/// One MCP server instance; cheap to create per request (stateless HTTP).
+#[derive(Clone)]
+pub struct DraxisMcp {
+    queries: RiskQueries,
+}
+
+impl std::fmt::Debug for DraxisMcp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DraxisMcp").finish_non_exhaustive()
+    }
+}
+
+fn object(schema: schemars::Schema) -> Arc<serde_json::Map<String, Value>> {
+    match schema.to_value() {
+        Value::Object(map) => Arc::new(map),
+        _ => Arc::new(serde_json::Map::new()),
+    }
+}
+
+/// The MCP definition of a contract tool.
+pub fn mcp_tool(spec: &ToolSpec) -> Tool {
+    let mut annotations = ToolAnnotations::with_title(spec.title)
+        .read_only(spec.read_only)
+        .open_world(spec.open_world);
+    if !spec.read_only {
+        annotations = annotations
+            .destructive(spec.destructive)
+            .idempotent(spec.idempotent);
+    } else {
+        annotations = annotations.idempotent(spec.idempotent);
+    }
+    Tool::new_with_raw(
+        spec.name,
+        Some(spec.description.into()),
+        object((spec.input_schema)()),
+    )
+    .with_title(spec.title)
+    .with_raw_output_schema(object((spec.output_schema)()))
+    .with_annotations(annotations)
+}
+
+fn tool_list() -> &'static [Tool] {
+    static TOOLS: OnceLock<Vec<Tool>> = OnceLock::new();
+    TOOLS.get_or_init(|| tools().iter().map(mcp_tool).collect())
+}
+
+/// A tool result the calling model can act on.
+fn tool_error(message: impl Into<String>) -> CallToolResult {
+    CallToolResult::error(vec![ContentBlock::text(message.into())])
+}
+
+fn answer<R: Serialize>(tool: &str, outcome: Result<R, QueryError>) -> CallToolResult {
+    match outcome {
+        Ok(result) => match serde_json::to_value(&result) {
+            Ok(value) => CallToolResult::structured(value),
+            Err(error) => {
+                tracing::error!(tool, %error, "could not serialize a tool result");
+                tool_error("Draxis could not encode this result; please report it.")
+            }
+        },
+        Err(QueryError::InvalidArgument(message) | QueryError::NotFound(message)) => {
+            tool_error(message)
+        }
+        Err(QueryError::Storage(error)) => {
+            tracing::error!(tool, error = ?error, "storage failure during tool call");
+            tool_error(
+                "Draxis could not read its database just now; try the same call again in a moment.",
+            )
+        }
+    }
+}
+
+fn parse_args<A: DeserializeOwned>(
+    tool: &str,
+    arguments: Option<serde_json::Map<String, Value>>,
+) -> Result<A, CallToolResult> {
+    serde_json::from_value(Value::Object(arguments.unwrap_or_default())).map_err(|error| {
+        tool_error(format!(
+            "Invalid arguments for {tool}: {error}. Check the tool's inputSchema and call again."
+        ))
+    })
+}
+
+impl DraxisMcp {
+    pub fn new(queries: RiskQueries) -> Self {
+        Self { queries }
+    }
+
+    async fn dispatch(
+        &self,
+        principal: &Principal,
+        name: &str,
+        args: Option<serde_json::Map<String, Value>>,
+    ) -> CallToolResult {
+        macro_rules! call {
+            ($method:ident) => {
+                match parse_args(name, args) {
+                    Ok(parsed) => answer(name, self.queries.$method(principal, parsed).await),
+                    Err(invalid) => invalid,
+                }
+            };
+        }
+        match name {
+            "list_kris" => call!(list_kris),
+            "get_kri" => call!(get_kri),
+            "list_controls" => call!(list_controls),
+            "list_risks" => call!(list_risks),
+            "list_outcomes" => call!(list_outcomes),
+            "list_vendors" => call!(list_vendors),
+            "get_asset_inventory" => call!(asset_inventory),
+            "list_simulations" => call!(list_simulations),
+            "list_integrations" => call!(list_integrations),
+            other => tool_error(format!(
+                "tool {other} is declared but not served; please report it"
+            )),
+        }
+    }
+}
+
+impl ServerHandler for DraxisMcp {
+    fn get_info(&self) -> ServerConfig {
+        let mut implementation = Implementation::new("draxis", env!("CARGO_PKG_VERSION"));
+        implementation.title = Some("Draxis cyber-risk platform".into());
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+            .with_server_info(implementation)
+            .with_instructions(INSTRUCTIONS)
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        Ok(ListToolsResult::with_all_items(tool_list().to_vec()))
+    }
+
+    fn get_tool(&self, name: &str) -> Option<Tool> {
+        tool_list().iter().find(|t| t.name == name).cloned()
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let principal = context
+            .extensions
+            .get::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<Principal>())
+            .cloned()
+            .ok_or_else(|| {
+                ErrorData::internal_error("request reached the MCP handler unauthenticated", None)
+            })?;
+        let Some(spec) = draxis_protocol::tool(&request.name) else {
+            let known: Vec<&str> = tools().iter().map(|t| t.name).collect();
+            return Err(ErrorData::invalid_params(
+                format!(
+                    "unknown tool `{}`; the tools are: {}",
+                    request.name,
+                    known.join(", ")
+                ),
+                None,
+            ));
+        };
+        if spec.scope == ToolScope::Write && !principal.scopes.allows(Scope::Write) {
+            return Ok(tool_error(format!(
+                "{} needs the write scope; this token has only `{}`. Use a token created with --scope read,write.",
+                spec.name, principal.scopes
+            ))
+            .into());
+        }
+        let started = std::time::Instant::now();
+        let result = self
+            .dispatch(&principal, spec.name, request.arguments)
+            .await;
+        tracing::debug!(
+            tool = spec.name,
+            tenant = %principal.tenant_slug,
+            is_error = result.is_error.unwrap_or(false),
+            micros = started.elapsed().as_micros() as u64,
+            "tool call"
+        );
+        Ok(result.into())
+    }
+}

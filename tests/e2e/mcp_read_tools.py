@@ -1,0 +1,206 @@
+"""End-to-end: the official MCP Python SDK against a running draxis-server.
+
+Run by `cargo xtask test` (which starts the server with demo data and mints the tokens):
+
+    python tests/e2e/mcp_read_tools.py --url http://127.0.0.1:PORT/api/mcp \
+        --acme-token drx_pat_acme.... --globex-token drx_pat_globex....
+
+Both protocol generations are exercised with the same SDK: the 2025-11-25 initialize
+handshake (mode="legacy") and stateless 2026-07-28 (mode="auto" discovers it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+
+import httpx2
+import jsonschema
+from mcp import Client
+from mcp.client.streamable_http import streamable_http_client
+
+READ_TOOLS = {
+    "list_kris", "get_kri", "list_controls", "list_risks", "list_outcomes",
+    "list_vendors", "get_asset_inventory", "list_simulations", "list_integrations",
+}
+
+failures: list[str] = []
+
+
+def check(condition: bool, message: str) -> None:
+    if not condition:
+        failures.append(message)
+        print(f"  FAIL {message}", flush=True)
+
+
+def client_for(url: str, token: str, mode: str) -> Client:
+    http = httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    return Client(streamable_http_client(url, http_client=http), mode=mode)
+
+
+async def call(client: Client, schemas: dict, name: str, args: dict) -> dict:
+    """Calls a tool that must succeed; validates structuredContent against outputSchema."""
+    result = await client.call_tool(name, args)
+    text = " ".join(getattr(c, "text", "") for c in result.content)
+    check(not result.is_error, f"{name}({args}) failed: {text}")
+    data = result.structured_content
+    check(data is not None, f"{name} returned no structuredContent")
+    if data is not None:
+        try:
+            jsonschema.validate(data, schemas[name])
+        except jsonschema.ValidationError as error:
+            check(False, f"{name} structuredContent violates its outputSchema: {error.message}")
+        check(json.loads(text) == data, f"{name} text content differs from structuredContent")
+    return data or {}
+
+
+async def expect_tool_error(client: Client, name: str, args: dict, needle: str) -> None:
+    result = await client.call_tool(name, args)
+    text = " ".join(getattr(c, "text", "") for c in result.content)
+    check(bool(result.is_error), f"{name}({args}) should be an isError result, got: {text[:200]}")
+    check(needle.lower() in text.lower(), f"{name}({args}) error should mention {needle!r}: {text}")
+
+
+async def read_tools(url: str, token: str, mode: str, expected_version: str) -> None:
+    print(f"- read tools over {mode} (expect {expected_version})", flush=True)
+    async with client_for(url, token, mode) as client:
+        version = client.session.protocol_version
+        check(version == expected_version, f"negotiated {version}, expected {expected_version}")
+        listed = await client.list_tools()
+        tools = {t.name: t for t in listed.tools}
+        check(set(tools) == READ_TOOLS, f"tools/list gave {sorted(tools)}")
+        schemas = {}
+        for tool in listed.tools:
+            check(tool.output_schema is not None, f"{tool.name} has no outputSchema")
+            check(tool.annotations is not None and tool.annotations.read_only_hint is True,
+                  f"{tool.name} lacks readOnlyHint")
+            schemas[tool.name] = tool.output_schema
+
+        top = await call(client, schemas, "list_risks", {"limit": 5})
+        scores = [r["currentScore"] for r in top.get("items", [])]
+        check(len(scores) == 5 and scores == sorted(scores, reverse=True), f"top 5 risks by score: {scores}")
+        check(top.get("total", 0) >= 25, "at least 25 risks")
+
+        red = await call(client, schemas, "list_kris", {"status": "red"})
+        check(red["total"] > 0 and all(k["status"] == "red" for k in red["items"]), "red KRIs filter")
+        everything = await call(client, schemas, "list_kris", {"limit": 200})
+        check(everything["total"] == 40 and len(everything["items"]) == 40, "40 acme KRIs")
+        first = await call(client, schemas, "list_kris", {"limit": 15, "sort": "name"})
+        second = await call(client, schemas, "list_kris", {"limit": 15, "sort": "name", "cursor": first["nextCursor"]})
+        names = [k["name"] for k in first["items"] + second["items"]]
+        check(names == sorted(names, key=str.lower) and len(set(names)) == 30, "name-sorted pages continue")
+
+        kri = await call(client, schemas, "get_kri", {"id": "patch_compliance_pct", "historyLimit": 90})
+        check(len(kri["history"]) == 90, f"90 days of patch history, got {len(kri['history'])}")
+        check(kri["history"][0]["value"] == kri["currentValue"], "history starts at the current value")
+        by_id = await call(client, schemas, "get_kri", {"id": kri["id"]})
+        check(by_id["slug"] == "patch_compliance_pct", "get_kri by id")
+
+        controls = await call(client, schemas, "list_controls", {"framework": "PR.AA", "limit": 100})
+        check(controls["total"] > 0 and all(any(i.startswith("PR.AA") for i in c["nistCsf"]) for c in controls["items"]),
+              "controls filtered by CSF category")
+        phishing = await call(client, schemas, "list_controls", {"technique": "T1566"})
+        check(phishing["total"] > 0, "controls mitigating T1566")
+        outcomes = await call(client, schemas, "list_outcomes", {})
+        check(outcomes["total"] >= 6, "at least 6 outcomes")
+        vendors = await call(client, schemas, "list_vendors", {"criticality": "critical"})
+        check(all(v["criticality"] == "critical" for v in vendors["items"]), "vendor criticality filter")
+        assets = await call(client, schemas, "get_asset_inventory", {"kind": "server", "missing": "edr", "limit": 10})
+        check(assets["summary"]["total"] == assets["total"] and all(not a["edr"] for a in assets["items"]),
+              "servers missing EDR")
+        inventory = await call(client, schemas, "get_asset_inventory", {})
+        check(inventory["total"] >= 2000, "at least 2,000 assets")
+        sims = await call(client, schemas, "list_simulations", {})
+        check(sims["total"] == 0, "no invented simulations")
+        zones = await call(client, schemas, "list_integrations", {"isDropZone": True})
+        check(sorted(i["name"] for i in zones["items"]) == ["AI Drop Zone", "EDR drops"], "two drop zones")
+
+        await expect_tool_error(client, "get_kri", {"id": "no_such_kri"}, "list_kris")
+        await expect_tool_error(client, "list_kris", {"status": "purple"}, "unknown variant")
+        await expect_tool_error(client, "list_kris", {"limit": 500}, "between 1 and 200")
+        await expect_tool_error(client, "list_kris", {"cursor": "garbage"}, "cursor")
+        await expect_tool_error(client, "list_risks", {"outcome": "O-99"}, "list_outcomes")
+        await expect_tool_error(client, "list_controls", {"technique": "phishing"}, "T1566")
+        await expect_tool_error(client, "list_kris", {"colour": "red"}, "unknown field")
+
+
+async def tenant_isolation(url: str, acme: str, globex: str) -> None:
+    print("- a globex token never sees an acme row", flush=True)
+    async with client_for(url, acme, "legacy") as client:
+        acme_kris = (await client.call_tool("list_kris", {"limit": 200})).structured_content["items"]
+        acme_risks = (await client.call_tool("list_risks", {"limit": 200})).structured_content["items"]
+        acme_assets = (await client.call_tool("get_asset_inventory", {"limit": 5})).structured_content
+        acme_ids = {k["id"] for k in acme_kris} | {r["id"] for r in acme_risks}
+    async with client_for(url, globex, "2026-07-28") as client:
+        kris = (await client.call_tool("list_kris", {"limit": 200})).structured_content["items"]
+        check(0 < len(kris) < 40, f"globex has its own smaller KRI set, got {len(kris)}")
+        check(not ({k["id"] for k in kris} & acme_ids), "globex KRI ids overlap acme's")
+        for kri in acme_kris[:10]:
+            result = await client.call_tool("get_kri", {"id": kri["id"]})
+            check(bool(result.is_error), f"globex read acme KRI {kri['id']}")
+        for risk in acme_risks[:5]:
+            result = await client.call_tool("list_kris", {"risk": risk["id"]})
+            check(bool(result.is_error), f"globex filtered by acme risk {risk['id']}")
+        replay = await client.call_tool("get_asset_inventory", {"cursor": acme_assets["nextCursor"], "limit": 200})
+        names = [a["name"] for a in (replay.structured_content or {}).get("items", [])]
+        check(not any("ACME" in n for n in names), "acme cursor replayed by globex leaked acme assets")
+
+
+async def malformed_tokens(url: str, acme: str) -> None:
+    print("- every malformed credential gets its own 401", flush=True)
+    hexs = "ab" * 32
+    cases = {
+        "no header": None,
+        "basic scheme": "Basic dXNlcjpwYXNz",
+        "empty bearer": "Bearer",
+        "not a drx_pat": "Bearer ghp_abcdef",
+        "tenant half missing": f"Bearer drx_pat_.{hexs}",
+        "secret half missing": "Bearer drx_pat_acme.",
+        "secret not 64 hex": "Bearer drx_pat_acme.abc123",
+        "unknown tenant": f"Bearer drx_pat_nosuchtenant.{hexs}",
+        "unknown token": f"Bearer drx_pat_acme.{hexs}",
+    }
+    body = {"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {}}
+    descriptions = {}
+    async with httpx2.AsyncClient(timeout=10) as http:
+        for case, header in cases.items():
+            headers = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
+            if header is not None:
+                headers["Authorization"] = header
+            response = await http.post(url, json=body, headers=headers)
+            challenge = response.headers.get("www-authenticate", "")
+            check(response.status_code == 401, f"{case}: status {response.status_code}")
+            check(challenge.startswith("Bearer ") and 'error="invalid_token"' in challenge,
+                  f"{case}: challenge {challenge!r}")
+            descriptions[case] = challenge.split('error_description="', 1)[-1]
+        check(len(set(descriptions.values())) == len(cases), f"messages are not all distinct: {descriptions}")
+        # Garbage after authentication is a client error, never a 5xx.
+        auth = {"Authorization": f"Bearer {acme}", "Accept": "application/json, text/event-stream",
+                "Content-Type": "application/json", "MCP-Protocol-Version": "2025-11-25"}
+        for junk in [b"{", b"[]", b'{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"nope"}}',
+                     b'{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_kris","arguments":[1]}}']:
+            response = await http.post(url, content=junk, headers=auth)
+            check(response.status_code < 500, f"junk {junk!r} got {response.status_code}")
+
+
+async def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--acme-token", required=True)
+    parser.add_argument("--globex-token", required=True)
+    args = parser.parse_args()
+    await read_tools(args.url, args.acme_token, "legacy", "2025-11-25")
+    await read_tools(args.url, args.acme_token, "auto", "2026-07-28")
+    await tenant_isolation(args.url, args.acme_token, args.globex_token)
+    await malformed_tokens(args.url, args.acme_token)
+    if failures:
+        print(f"{len(failures)} end-to-end check(s) failed", flush=True)
+        return 1
+    print("all end-to-end checks passed", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))

@@ -1,2 +1,90 @@
-//! xtask
-fn main() {}
+//! `cargo xtask`: the project's automation. `test` runs everything CI runs, `codegen`
+//! regenerates the committed tool reference, `bench-mcp` measures the MCP endpoint.
+
+mod bench;
+mod codegen;
+mod server;
+mod test;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(about = "Draxis automation")]
+struct Cli {
+    #[command(subcommand)]
+    command: Task,
+}
+
+#[derive(Debug, Subcommand)]
+enum Task {
+    /// Run the whole test suite: unit and storage tests on SQLite and PostgreSQL, then the
+    /// end-to-end test (the official MCP Python SDK against the real server) on both engines.
+    /// PostgreSQL is taken from DRAXIS_TEST_POSTGRES_URL (default
+    /// postgres://postgres@127.0.0.1:5432/postgres); without it the PostgreSQL suites are
+    /// skipped and reported as skipped, unless CI is set, where they are required.
+    Test,
+    /// Regenerate docs/tools.md and docs/schemas/*.json from the protocol crate.
+    Codegen {
+        /// Only check that the committed files are current; fail if not.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Load-test /api/mcp: list_kris (limit 25) with a PAT on SQLite against a bare rmcp echo
+    /// tool served the same way, in one run, with oha.
+    BenchMcp {
+        /// Seconds per measurement.
+        #[arg(long, default_value_t = 10)]
+        seconds: u32,
+        /// Concurrent connections.
+        #[arg(long, default_value_t = 16)]
+        connections: u32,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let root = project_root();
+    std::env::set_current_dir(&root)?;
+    match cli.command {
+        Task::Test => test::run(&root),
+        Task::Codegen { check } => codegen::run(&root, check),
+        Task::BenchMcp {
+            seconds,
+            connections,
+        } => bench::run(&root, seconds, connections),
+    }
+}
+
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// Runs a command, echoing it, and fails if it fails.
+fn run_command(command: &mut Command) -> anyhow::Result<()> {
+    eprintln!("$ {}", display(command));
+    let status = command
+        .status()
+        .with_context(|| format!("cannot start {}", display(command)))?;
+    if !status.success() {
+        bail!("{} failed ({status})", display(command));
+    }
+    Ok(())
+}
+
+fn display(command: &Command) -> String {
+    std::iter::once(command.get_program().to_string_lossy().into_owned())
+        .chain(command.get_args().map(|a| a.to_string_lossy().into_owned()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}

@@ -177,7 +177,15 @@ fn category_owner(category: &str) -> &'static str {
 }
 
 /// (ref, name, description, owner, loss tolerance USD, KRI categories it owns)
-const OUTCOMES: &[(&str, &str, &str, &str, f64, &[&str])] = &[
+type OutcomeRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    f64,
+    &'static [&'static str],
+);
+const OUTCOMES: &[OutcomeRow] = &[
     (
         "O-01",
         "Keep customer data confidential",

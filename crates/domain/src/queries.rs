@@ -464,7 +464,7 @@ impl RiskQueries {
             .filter(|r| {
                 outcome
                     .as_ref()
-                    .is_none_or(|o| r.outcome_refs.iter().any(|x| *x == o.r#ref))
+                    .is_none_or(|o| r.outcome_refs.contains(&o.r#ref))
             })
             .filter(|r| args.min_score.is_none_or(|m| r.current_score >= m))
             .collect();

@@ -143,9 +143,11 @@ wire_enum!(
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RiskLink {
+    /// Stable id; pass it to other tools.
     pub id: String,
     /// Risk ref such as R-001.
     pub r#ref: String,
+    /// Short statement of the risk.
     pub title: String,
 }
 
@@ -153,9 +155,11 @@ pub struct RiskLink {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ControlLink {
+    /// Stable id; pass it to other tools.
     pub id: String,
     /// Control ref such as C-001.
     pub r#ref: String,
+    /// Display name.
     pub name: String,
 }
 
@@ -163,8 +167,11 @@ pub struct ControlLink {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OutcomeLink {
+    /// Stable id; pass it to other tools.
     pub id: String,
+    /// Human reference such as R-001, C-001 or O-01.
     pub r#ref: String,
+    /// Display name.
     pub name: String,
 }
 
@@ -211,7 +218,9 @@ pub struct KriSummary {
     pub id: String,
     /// Catalog slug such as mfa_coverage_pct.
     pub slug: String,
+    /// Display name.
     pub name: String,
+    /// Grouping used in reports (such as identity, vulnerability).
     pub category: String,
     /// `%`, `count`, `days`, `hours` or `USD`.
     pub unit: String,
@@ -228,6 +237,7 @@ pub struct KriSummary {
     /// One sentence explaining the status.
     pub status_reason: String,
     pub frequency: Frequency,
+    /// Accountable person.
     pub owner: String,
     /// Id of the integration that feeds this KRI.
     pub source_integration_id: Option<String>,
@@ -243,6 +253,7 @@ pub struct KriSummary {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct KriPage {
+    /// This page of results.
     pub items: Vec<KriSummary>,
     /// Pass as `cursor` to get the next page; absent on the last page.
     pub next_cursor: Option<String>,
@@ -265,7 +276,9 @@ pub struct GetKriArgs {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Observation {
+    /// The value counted.
     pub value: f64,
+    /// When the value was observed.
     pub observed_at: DateTime<Utc>,
     /// Where the value came from (integration name, `demo seed`, ...).
     pub source: String,
@@ -299,16 +312,22 @@ pub struct Trend {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct KriDetail {
+    /// The KRI.
     #[serde(flatten)]
     pub kri: KriSummary,
+    /// What it is, in a sentence or two.
     pub description: String,
     /// Other names the metric goes by.
     pub aliases: Vec<String>,
+    /// Linked risks.
     pub risks: Vec<RiskLink>,
+    /// Linked controls.
     pub controls: Vec<ControlLink>,
+    /// The outcome this KRI belongs to.
     pub outcome: Option<OutcomeLink>,
     /// Latest observations, newest first.
     pub history: Vec<Observation>,
+    /// Movement over the returned history.
     pub trend: Trend,
 }
 
@@ -344,9 +363,13 @@ pub struct ListControlsArgs {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ControlSummary {
+    /// Stable id; pass it to other tools.
     pub id: String,
+    /// Human reference such as R-001, C-001 or O-01.
     pub r#ref: String,
+    /// Display name.
     pub name: String,
+    /// Grouping used in reports (such as identity, vulnerability).
     pub category: String,
     pub status: ControlStatus,
     /// 0 (no effect) to 1 (fully effective).
@@ -357,7 +380,9 @@ pub struct ControlSummary {
     pub nist_csf: Vec<String>,
     /// MITRE ATT&CK technique ids mitigated.
     pub attack_techniques: Vec<String>,
+    /// Accountable person.
     pub owner: String,
+    /// Refs of the linked risks.
     pub risk_refs: Vec<String>,
     /// Slugs of the KRIs that measure this control.
     pub kri_slugs: Vec<String>,
@@ -367,8 +392,11 @@ pub struct ControlSummary {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ControlPage {
+    /// This page of results.
     pub items: Vec<ControlSummary>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
     pub next_cursor: Option<String>,
+    /// Number of matching rows, on all pages.
     pub total: u64,
 }
 
@@ -407,8 +435,11 @@ pub struct ListRisksArgs {
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RiskRating {
+    /// 1 (rare) to 5 (almost certain).
     pub likelihood: u8,
+    /// 1 (minor) to 5 (severe).
     pub impact: u8,
+    /// likelihood x impact (1-25).
     pub score: u32,
 }
 
@@ -422,6 +453,7 @@ pub struct FairParameters {
     pub loss_magnitude_low: f64,
     /// Upper bound of the 90% interval of loss per event.
     pub loss_magnitude_high: f64,
+    /// ISO currency code.
     pub currency: String,
 }
 
@@ -429,25 +461,37 @@ pub struct FairParameters {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RiskSummary {
+    /// Stable id; pass it to other tools.
     pub id: String,
+    /// Human reference such as R-001, C-001 or O-01.
     pub r#ref: String,
+    /// Short statement of the risk.
     pub title: String,
+    /// Grouping used in reports (such as identity, vulnerability).
     pub category: String,
+    /// Accountable person.
     pub owner: String,
     pub status: RiskStatus,
+    /// Rating before any control.
     pub inherent: RiskRating,
+    /// Rating today, as assessed by the risk owner.
     pub current: RiskRating,
+    /// Rating expected once planned controls are in place.
     pub residual: RiskRating,
     /// current likelihood x impact, raised by red/amber KRIs and weak controls, capped at 25.
     pub current_score: u32,
     pub rating: Rating,
     /// What raised the score above likelihood x impact.
     pub score_drivers: Vec<String>,
+    /// FAIR inputs used by loss simulations.
     pub fair: FairParameters,
     /// Mean annual loss of the latest completed simulation, if any.
     pub latest_simulated_annual_loss: Option<f64>,
+    /// Refs of the outcomes this risk threatens.
     pub outcome_refs: Vec<String>,
+    /// Slugs of the linked KRIs.
     pub kri_slugs: Vec<String>,
+    /// Refs of the linked controls.
     pub control_refs: Vec<String>,
 }
 
@@ -455,8 +499,11 @@ pub struct RiskSummary {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RiskPage {
+    /// This page of results.
     pub items: Vec<RiskSummary>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
     pub next_cursor: Option<String>,
+    /// Number of matching rows, on all pages.
     pub total: u64,
 }
 
@@ -481,21 +528,29 @@ pub struct ListOutcomesArgs {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OutcomeSummary {
+    /// Stable id; pass it to other tools.
     pub id: String,
+    /// Human reference such as R-001, C-001 or O-01.
     pub r#ref: String,
+    /// Display name.
     pub name: String,
+    /// What it is, in a sentence or two.
     pub description: String,
+    /// Accountable person.
     pub owner: String,
     /// Annual loss the business accepts for this outcome.
     pub loss_tolerance: f64,
+    /// ISO currency code.
     pub currency: String,
     /// Worst rating of the outcome's risks (green when it has none).
     pub status: Rating,
+    /// Number of risks threatening this outcome.
     pub risk_count: u32,
     /// Highest current score among its risks.
     pub worst_risk_ref: Option<String>,
     /// Mean annual loss of the latest completed outcome simulation, if any.
     pub aggregate_annual_loss: Option<f64>,
+    /// Refs of the linked risks.
     pub risk_refs: Vec<String>,
 }
 
@@ -503,8 +558,11 @@ pub struct OutcomeSummary {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OutcomePage {
+    /// This page of results.
     pub items: Vec<OutcomeSummary>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
     pub next_cursor: Option<String>,
+    /// Number of matching rows, on all pages.
     pub total: u64,
 }
 
@@ -537,9 +595,11 @@ pub struct ListVendorsArgs {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct VendorAssessment {
+    /// When the assessment concluded.
     pub date: NaiveDate,
     /// 0-100, higher is better.
     pub score: f64,
+    /// Assessor's conclusion.
     pub conclusion: String,
 }
 
@@ -547,16 +607,24 @@ pub struct VendorAssessment {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct VendorSummary {
+    /// Stable id; pass it to other tools.
     pub id: String,
+    /// Display name.
     pub name: String,
+    /// Grouping used in reports (such as identity, vulnerability).
     pub category: String,
     pub criticality: Criticality,
+    /// 1 (most important) to 3.
     pub tier: u8,
     /// Kinds of data the vendor handles.
     pub data_elements: Vec<String>,
+    /// Latest security assessment, if any.
     pub last_assessment: Option<VendorAssessment>,
+    /// Assessment findings not yet closed.
     pub open_findings: u32,
+    /// When the next assessment is due.
     pub next_assessment_due: NaiveDate,
+    /// The next assessment is past due.
     pub assessment_overdue: bool,
 }
 
@@ -564,8 +632,11 @@ pub struct VendorSummary {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct VendorPage {
+    /// This page of results.
     pub items: Vec<VendorSummary>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
     pub next_cursor: Option<String>,
+    /// Number of matching rows, on all pages.
     pub total: u64,
 }
 
@@ -582,6 +653,7 @@ pub struct AssetInventoryArgs {
     pub environment: Option<String>,
     #[serde(default)]
     pub criticality: Option<Criticality>,
+    /// Reachable from the internet.
     #[serde(default)]
     pub internet_facing: Option<bool>,
     /// Only assets lacking this protection.
@@ -605,18 +677,27 @@ pub struct AssetInventoryArgs {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AssetSummary {
+    /// Stable id; pass it to other tools.
     pub id: String,
+    /// Display name.
     pub name: String,
     pub kind: AssetKind,
+    /// production, staging, development or corporate.
     pub environment: String,
+    /// Accountable person.
     pub owner: String,
     pub criticality: Criticality,
+    /// Reachable from the internet.
     pub internet_facing: bool,
     /// `public`, `internal`, `confidential` or `restricted`.
     pub data_classification: String,
+    /// When discovery last saw it.
     pub last_seen: DateTime<Utc>,
+    /// Healthy EDR sensor.
     pub edr: bool,
+    /// Protected by MFA.
     pub mfa: bool,
+    /// Backed up.
     pub backup: bool,
     /// Fully patched.
     pub patched: bool,
@@ -626,7 +707,9 @@ pub struct AssetSummary {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Count {
+    /// The value counted.
     pub value: String,
+    /// How many.
     pub count: u64,
 }
 
@@ -634,9 +717,13 @@ pub struct Count {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CoveragePercentages {
+    /// Share with a healthy EDR sensor, in %.
     pub edr_pct: f64,
+    /// Share protected by MFA, in %.
     pub mfa_pct: f64,
+    /// Share with backups, in %.
     pub backup_pct: f64,
+    /// Share fully patched, in %.
     pub patched_pct: f64,
 }
 
@@ -644,10 +731,15 @@ pub struct CoveragePercentages {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AssetSummaryCounts {
+    /// Number of matching rows, on all pages.
     pub total: u64,
+    /// Counts per asset kind.
     pub by_kind: Vec<Count>,
+    /// Counts per criticality.
     pub by_criticality: Vec<Count>,
+    /// Reachable from the internet.
     pub internet_facing: u64,
+    /// Coverage percentages.
     pub coverage: CoveragePercentages,
 }
 
@@ -655,8 +747,11 @@ pub struct AssetSummaryCounts {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AssetInventory {
+    /// Aggregates over all matching assets.
     pub summary: AssetSummaryCounts,
+    /// This page of results.
     pub items: Vec<AssetSummary>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
     pub next_cursor: Option<String>,
     /// Number of assets matching the filters, on all pages.
     pub total: u64,
@@ -688,6 +783,7 @@ pub struct ListSimulationsArgs {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ExceedancePoint {
+    /// Annual loss amount.
     pub loss: f64,
     /// Probability that annual loss exceeds `loss`.
     pub probability: f64,
@@ -697,17 +793,29 @@ pub struct ExceedancePoint {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SimulationResults {
+    /// Mean simulated annual loss.
     pub mean_annual_loss: f64,
+    /// Median annual loss.
     pub p50: f64,
+    /// 90th percentile of annual loss.
     pub p90: f64,
+    /// 95th percentile of annual loss.
     pub p95: f64,
+    /// 99th percentile of annual loss.
     pub p99: f64,
+    /// Value at risk at 95%: annual loss exceeded in 5% of simulated years.
     pub var95: f64,
+    /// Value at risk at 99%: annual loss exceeded in 1% of simulated years.
     pub var99: f64,
+    /// Mean annual loss in the worst 1% of simulated years.
     pub expected_shortfall99: f64,
+    /// Share of simulated years without any loss.
     pub probability_of_zero_loss: f64,
+    /// Smallest simulated annual loss.
     pub min: f64,
+    /// Largest simulated annual loss.
     pub max: f64,
+    /// Loss exceedance curve, about 100 points, losses ascending.
     pub exceedance_curve: Vec<ExceedancePoint>,
 }
 
@@ -715,16 +823,22 @@ pub struct SimulationResults {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SimulationSummary {
+    /// Stable id; pass it to other tools.
     pub id: String,
     /// Ref of the simulated risk, when it simulates a risk.
     pub risk_ref: Option<String>,
     /// Ref of the simulated outcome, when it simulates an outcome.
     pub outcome_ref: Option<String>,
     pub status: SimulationStatus,
+    /// Simulated years.
     pub iterations: u64,
+    /// Random seed: the same seed and inputs give the same results.
     pub seed: u64,
+    /// When the run was requested.
     pub created_at: DateTime<Utc>,
+    /// When the run ended.
     pub finished_at: Option<DateTime<Utc>>,
+    /// Results, once completed.
     pub results: Option<SimulationResults>,
     /// Why the run failed, when it did.
     pub error: Option<String>,
@@ -734,8 +848,11 @@ pub struct SimulationSummary {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SimulationPage {
+    /// This page of results.
     pub items: Vec<SimulationSummary>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
     pub next_cursor: Option<String>,
+    /// Number of matching rows, on all pages.
     pub total: u64,
 }
 
@@ -760,12 +877,17 @@ pub struct ListIntegrationsArgs {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct IntegrationRun {
+    /// Stable id; pass it to other tools.
     pub id: String,
+    /// When it started.
     pub started_at: DateTime<Utc>,
+    /// When the run ended.
     pub finished_at: Option<DateTime<Utc>>,
     /// `running`, `succeeded` or `failed`.
     pub status: String,
+    /// KRI observations written.
     pub rows_written: u64,
+    /// Rows read but not written.
     pub rows_skipped: u64,
 }
 
@@ -775,11 +897,15 @@ pub struct IntegrationRun {
 pub struct IntegrationSummary {
     /// Pass this id to submit_dropzone_artifact and run_integration.
     pub id: String,
+    /// Display name.
     pub name: String,
     pub kind: IntegrationKind,
+    /// True for drop zones: they receive artifacts through submit_dropzone_artifact.
     pub is_drop_zone: bool,
     pub schedule: Schedule,
+    /// Whether the integration runs and accepts data.
     pub enabled: bool,
+    /// The most recent run, if any.
     pub last_run: Option<IntegrationRun>,
     /// Extractions waiting for a human in the Pending Extraction Review queue.
     pub pending_review_count: u64,
@@ -791,7 +917,10 @@ pub struct IntegrationSummary {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct IntegrationPage {
+    /// This page of results.
     pub items: Vec<IntegrationSummary>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
     pub next_cursor: Option<String>,
+    /// Number of matching rows, on all pages.
     pub total: u64,
 }

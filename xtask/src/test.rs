@@ -1,0 +1,162 @@
+//! `cargo xtask test`: everything, on both engines, with real clients.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, bail};
+use sqlx::{AssertSqlSafe, Connection};
+
+use crate::server::{RunningServer, binaries_dir};
+use crate::{cargo, run_command};
+
+const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+pub fn run(root: &Path) -> anyhow::Result<()> {
+    let in_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
+    let postgres_admin =
+        std::env::var("DRAXIS_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES.into());
+    let postgres = match postgres_reachable(&postgres_admin) {
+        Ok(()) => true,
+        Err(error) if in_ci => bail!("CI requires PostgreSQL at {postgres_admin}: {error:#}"),
+        Err(error) => {
+            eprintln!(
+                "PostgreSQL is not reachable at {postgres_admin} ({error:#}): its suites will be skipped"
+            );
+            false
+        }
+    };
+
+    crate::codegen::run(root, true)?;
+
+    let mut unit = cargo();
+    unit.args(["test", "--workspace", "--all-targets"])
+        .env("DRAXIS_TEST_POSTGRES_URL", &postgres_admin);
+    if postgres {
+        unit.env("DRAXIS_REQUIRE_POSTGRES", "1");
+    }
+    run_command(&mut unit)?;
+
+    run_command(cargo().args(["build", "--bin", "draxis-server", "--bin", "draxis-admin"]))?;
+    let python = python_env(root)?;
+    let binaries = binaries_dir(root, false);
+
+    let scratch = root.join("target").join("e2e");
+    std::fs::create_dir_all(&scratch)?;
+    let sqlite_db = scratch.join(format!("e2e-{}.db", std::process::id()));
+    let sqlite_url = format!("sqlite://{}", sqlite_db.display());
+    let outcome = end_to_end(&python, &binaries, &sqlite_url, "SQLite");
+    for suffix in ["", "-wal", "-shm"] {
+        std::fs::remove_file(format!("{}{suffix}", sqlite_db.display())).ok();
+    }
+    outcome?;
+
+    if postgres {
+        let db = format!("draxis_e2e_{}", std::process::id());
+        admin_sql(&postgres_admin, &format!("CREATE DATABASE {db}"))?;
+        let (base, _) = postgres_admin
+            .rsplit_once('/')
+            .context("PostgreSQL URL has no database")?;
+        let outcome = end_to_end(&python, &binaries, &format!("{base}/{db}"), "PostgreSQL");
+        admin_sql(
+            &postgres_admin,
+            &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
+        )?;
+        outcome?;
+    }
+
+    eprintln!();
+    eprintln!("test summary:");
+    eprintln!("  unit, domain and SQLite storage suites: passed");
+    eprintln!("  end-to-end (MCP Python SDK, 2025-11-25 and 2026-07-28) on SQLite: passed");
+    if postgres {
+        eprintln!("  PostgreSQL storage suite: passed");
+        eprintln!("  end-to-end on PostgreSQL: passed");
+    } else {
+        eprintln!(
+            "  SKIPPED: PostgreSQL storage suite and end-to-end on PostgreSQL (no server at {postgres_admin})"
+        );
+    }
+    Ok(())
+}
+
+fn end_to_end(python: &Path, binaries: &Path, database: &str, engine: &str) -> anyhow::Result<()> {
+    eprintln!("== end-to-end on {engine}");
+    let server = RunningServer::start(binaries, database, &[])?;
+    let acme = server.mint_token(binaries, "acme", "read")?;
+    let globex = server.mint_token(binaries, "globex", "read")?;
+    run_command(Command::new(python).args([
+        "tests/e2e/mcp_read_tools.py",
+        "--url",
+        &server.mcp_url(),
+        "--acme-token",
+        &acme,
+        "--globex-token",
+        &globex,
+    ]))
+    .with_context(|| format!("end-to-end on {engine}"))
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?)
+}
+
+fn postgres_reachable(url: &str) -> anyhow::Result<()> {
+    sqlx::any::install_default_drivers();
+    runtime()?.block_on(async {
+        let connect = sqlx::AnyConnection::connect(url);
+        let conn = tokio::time::timeout(std::time::Duration::from_secs(5), connect)
+            .await
+            .context("timed out")??;
+        conn.close().await?;
+        Ok(())
+    })
+}
+
+fn admin_sql(url: &str, sql: &str) -> anyhow::Result<()> {
+    sqlx::any::install_default_drivers();
+    let sql = sql.to_string();
+    runtime()?.block_on(async move {
+        let mut conn = sqlx::AnyConnection::connect(url).await?;
+        sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut conn).await?;
+        conn.close().await?;
+        Ok(())
+    })
+}
+
+/// The virtualenv under target/ with the e2e requirements, installed when they change.
+pub fn python_env(root: &Path) -> anyhow::Result<PathBuf> {
+    let venv = root.join("target").join("py");
+    let python = venv.join("bin").join("python");
+    let requirements = root.join("tests/e2e/requirements.txt");
+    let wanted = std::fs::read_to_string(&requirements)?;
+    let stamp = venv.join("requirements.installed");
+    if python.exists() && std::fs::read_to_string(&stamp).is_ok_and(|s| s == wanted) {
+        return Ok(python);
+    }
+    let system_python = ["python3", "python"]
+        .into_iter()
+        .find(|p| {
+            Command::new(p)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+        .context("Python 3 is needed for the end-to-end tests: install python3")?;
+    run_command(Command::new(system_python).args(["-m", "venv"]).arg(&venv))?;
+    run_command(
+        Command::new(&python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "-r",
+            ])
+            .arg(&requirements),
+    )?;
+    std::fs::write(stamp, wanted)?;
+    Ok(python)
+}

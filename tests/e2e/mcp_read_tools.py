@@ -2,8 +2,8 @@
 
 Run by `cargo xtask test` (which starts the server with demo data and mints the tokens):
 
-    python tests/e2e/mcp_read_tools.py --url http://127.0.0.1:PORT/api/mcp \
-        --acme-token drx_pat_acme.... --globex-token drx_pat_globex....
+    DRAXIS_E2E_ACME_TOKEN=drx_pat_acme.... DRAXIS_E2E_GLOBEX_TOKEN=drx_pat_globex.... \
+        python tests/e2e/mcp_read_tools.py --url http://127.0.0.1:PORT/api/mcp
 
 Both protocol generations are exercised with the same SDK: the 2025-11-25 initialize
 handshake (mode="legacy") and stateless 2026-07-28 (mode="auto" discovers it).
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 
 import httpx2
@@ -188,9 +189,11 @@ async def malformed_tokens(url: str, acme: str) -> None:
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", required=True)
-    parser.add_argument("--acme-token", required=True)
-    parser.add_argument("--globex-token", required=True)
+    parser.add_argument("--acme-token", default=os.environ.get("DRAXIS_E2E_ACME_TOKEN"))
+    parser.add_argument("--globex-token", default=os.environ.get("DRAXIS_E2E_GLOBEX_TOKEN"))
     args = parser.parse_args()
+    if not args.acme_token or not args.globex_token:
+        parser.error("give an acme and a globex token (DRAXIS_E2E_ACME_TOKEN, DRAXIS_E2E_GLOBEX_TOKEN)")
     await read_tools(args.url, args.acme_token, "legacy", "2025-11-25")
     await read_tools(args.url, args.acme_token, "auto", "2026-07-28")
     await tenant_isolation(args.url, args.acme_token, args.globex_token)

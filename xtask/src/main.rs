@@ -3,6 +3,8 @@
 
 mod bench;
 mod codegen;
+#[cfg(test)]
+mod invariants;
 mod server;
 mod test;
 

@@ -17,9 +17,17 @@ pub struct RunningServer {
 impl RunningServer {
     /// Starts `draxis-server --demo` on `database` and waits until it listens.
     pub fn start(binaries: &Path, database: &str, extra: &[&str]) -> anyhow::Result<Self> {
-        let mut child = Command::new(binaries.join("draxis-server"))
-            .args(["--demo", "--listen", "127.0.0.1:0", "--database", database])
-            .args(extra)
+        let mut args = vec!["--demo", "--listen", "127.0.0.1:0", "--database", database];
+        args.extend_from_slice(extra);
+        let mut server = Self::start_program(&binaries.join("draxis-server"), &args)?;
+        server.database = database.to_string();
+        Ok(server)
+    }
+
+    /// Starts a program that prints `draxis-server listening on URL` and waits for it.
+    pub fn start_program(program: &Path, args: &[&str]) -> anyhow::Result<Self> {
+        let mut child = Command::new(program)
+            .args(args)
             .env(
                 "RUST_LOG",
                 std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()),
@@ -27,7 +35,7 @@ impl RunningServer {
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
-            .context("cannot start draxis-server; was it built?")?;
+            .with_context(|| format!("cannot start {}; was it built?", program.display()))?;
         let stderr = child.stderr.take().context("no stderr")?;
         let (sender, receiver) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
@@ -50,15 +58,15 @@ impl RunningServer {
                 return Ok(Self {
                     child,
                     base_url: url,
-                    database: database.to_string(),
+                    database: String::new(),
                 });
             }
             if let Some(status) = child.try_wait()? {
-                bail!("draxis-server exited during start-up ({status})");
+                bail!("{} exited during start-up ({status})", program.display());
             }
             if Instant::now() > deadline {
                 child.kill().ok();
-                bail!("draxis-server did not start listening within 60 s");
+                bail!("{} did not start listening within 60 s", program.display());
             }
         }
     }

@@ -38,13 +38,14 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
 
     run_command(cargo().args(["build", "--bin", "draxis-server", "--bin", "draxis-admin"]))?;
     let python = python_env(root)?;
+    let claude = claude_code(root, in_ci)?;
     let binaries = binaries_dir(root, false);
 
     let scratch = root.join("target").join("e2e");
     std::fs::create_dir_all(&scratch)?;
     let sqlite_db = scratch.join(format!("e2e-{}.db", std::process::id()));
     let sqlite_url = format!("sqlite://{}", sqlite_db.display());
-    let outcome = end_to_end(&python, &binaries, &sqlite_url, "SQLite");
+    let outcome = end_to_end(&python, claude.as_deref(), &binaries, &sqlite_url, "SQLite");
     for suffix in ["", "-wal", "-shm"] {
         std::fs::remove_file(format!("{}{suffix}", sqlite_db.display())).ok();
     }
@@ -56,7 +57,7 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
         let (base, _) = postgres_admin
             .rsplit_once('/')
             .context("PostgreSQL URL has no database")?;
-        let outcome = end_to_end(&python, &binaries, &format!("{base}/{db}"), "PostgreSQL");
+        let outcome = end_to_end(&python, claude.as_deref(), &binaries, &format!("{base}/{db}"), "PostgreSQL");
         admin_sql(
             &postgres_admin,
             &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
@@ -68,6 +69,10 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     eprintln!("test summary:");
     eprintln!("  unit, domain and SQLite storage suites: passed");
     eprintln!("  end-to-end (MCP Python SDK, 2025-11-25 and 2026-07-28) on SQLite: passed");
+    match &claude {
+        Some(_) => eprintln!("  Claude Code `claude mcp list` shows draxis connected: passed"),
+        None => eprintln!("  SKIPPED: Claude Code connection check (npm is missing)"),
+    }
     if postgres {
         eprintln!("  PostgreSQL storage suite: passed");
         eprintln!("  end-to-end on PostgreSQL: passed");
@@ -79,22 +84,75 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn end_to_end(python: &Path, binaries: &Path, database: &str, engine: &str) -> anyhow::Result<()> {
+fn end_to_end(python: &Path, claude: Option<&Path>, binaries: &Path, database: &str, engine: &str) -> anyhow::Result<()> {
     eprintln!("== end-to-end on {engine}");
     let server = RunningServer::start(binaries, database, &[])?;
     let acme = server.mint_token(binaries, "acme", "read")?;
     let globex = server.mint_token(binaries, "globex", "read")?;
-    run_command(Command::new(python).args([
-        "tests/e2e/mcp_read_tools.py",
-        "--url",
-        &server.mcp_url(),
-        "--acme-token",
-        &acme,
-        "--globex-token",
-        &globex,
-    ]))
-    .with_context(|| format!("end-to-end on {engine}"))
+    // Tokens travel in the environment so they never appear in the echoed command line.
+    run_command(
+        Command::new(python)
+            .args(["tests/e2e/mcp_read_tools.py", "--url", &server.mcp_url()])
+            .env("DRAXIS_E2E_ACME_TOKEN", &acme)
+            .env("DRAXIS_E2E_GLOBEX_TOKEN", &globex),
+    )
+    .with_context(|| format!("end-to-end on {engine}"))?;
+    if let Some(claude) = claude {
+        claude_code_connects(claude, &server.mcp_url(), &acme).with_context(|| format!("Claude Code on {engine}"))?;
+    }
+    Ok(())
 }
+
+/// The setup page's promise: `claude mcp add ... --header "Authorization: Bearer $TOKEN"`,
+/// then `claude mcp list` shows draxis as connected. Runs with a scratch HOME.
+fn claude_code_connects(claude: &Path, url: &str, token: &str) -> anyhow::Result<()> {
+    let home = std::env::temp_dir().join(format!("draxis-claude-home-{}", std::process::id()));
+    std::fs::create_dir_all(&home)?;
+    let outcome = (|| {
+        let claude_cmd = || {
+            let mut command = Command::new(claude);
+            command.env("HOME", &home).env("DISABLE_AUTOUPDATER", "1").current_dir(&home);
+            command
+        };
+        let header = format!("Authorization: Bearer {token}");
+        let added = claude_cmd().args(["mcp", "add", "--transport", "http", "draxis", url, "--header", &header]).output()?;
+        if !added.status.success() {
+            bail!("claude mcp add failed: {}", String::from_utf8_lossy(&added.stderr));
+        }
+        let listed = claude_cmd().args(["mcp", "list"]).output()?;
+        let text = String::from_utf8_lossy(&listed.stdout);
+        let line = text.lines().find(|l| l.starts_with("draxis:")).unwrap_or_default();
+        eprintln!("  claude mcp list: {line}");
+        if !line.contains("Connected") {
+            bail!("claude mcp list does not show draxis as connected:\n{text}{}", String::from_utf8_lossy(&listed.stderr));
+        }
+        Ok(())
+    })();
+    std::fs::remove_dir_all(&home).ok();
+    outcome
+}
+
+/// Claude Code from the npm registry, installed under target/npm.
+fn claude_code(root: &Path, in_ci: bool) -> anyhow::Result<Option<PathBuf>> {
+    let prefix = root.join("target").join("npm");
+    let claude = prefix.join("node_modules").join(".bin").join("claude");
+    if claude.exists() {
+        return Ok(Some(claude));
+    }
+    if Command::new("npm").arg("--version").output().is_err() {
+        if in_ci {
+            bail!("CI needs npm to install Claude Code for the connection check");
+        }
+        eprintln!("npm is missing: the Claude Code connection check will be skipped");
+        return Ok(None);
+    }
+    std::fs::create_dir_all(&prefix)?;
+    run_command(Command::new("npm").args(["install", "--silent", "--no-fund", "--no-audit", "--prefix"]).arg(&prefix).arg(CLAUDE_CODE))?;
+    Ok(Some(claude))
+}
+
+/// The Claude Code release the connection check runs.
+const CLAUDE_CODE: &str = "@anthropic-ai/claude-code@2.1.197";
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_current_thread()

@@ -46,7 +46,29 @@ pub fn schema_for<T: JsonSchema>() -> Schema {
     let mut settings = SchemaSettings::draft2020_12();
     settings.inline_subschemas = true;
     settings.meta_schema = None;
-    settings.into_generator().into_root_schema_for::<T>()
+    let mut schema = settings.into_generator().into_root_schema_for::<T>();
+    if let Some(root) = schema.as_object_mut() {
+        root.values_mut().for_each(drop_numeric_formats);
+    }
+    schema
+}
+
+/// schemars marks Rust number types with formats such as `uint64` or `double`, which
+/// JSON Schema does not define; client validators warn about each one. The bounds they
+/// imply are already expressed with `minimum`.
+fn drop_numeric_formats(value: &mut serde_json::Value) {
+    const RUST_NUMBER_FORMATS: &[&str] =
+        &["int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64", "float", "double"];
+    match value {
+        serde_json::Value::Object(map) => {
+            if map.get("format").and_then(|f| f.as_str()).is_some_and(|f| RUST_NUMBER_FORMATS.contains(&f)) {
+                map.remove("format");
+            }
+            map.values_mut().for_each(drop_numeric_formats);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(drop_numeric_formats),
+        _ => {}
+    }
 }
 
 const fn read_tool(
@@ -185,6 +207,16 @@ mod tests {
                     "{} schema must be an object",
                     spec.name
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn schemas_use_only_standard_formats() {
+        for spec in tools() {
+            for schema in [(spec.input_schema)(), (spec.output_schema)()] {
+                let text = schema.as_value().to_string();
+                assert!(!text.contains("\"uint") && !text.contains("\"double\""), "{}: {text}", spec.name);
             }
         }
     }

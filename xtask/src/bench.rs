@@ -23,8 +23,22 @@ const TARGET_P99_MS: f64 = 2.0;
 
 pub fn run(root: &Path, seconds: u32, connections: u32) -> anyhow::Result<()> {
     ensure_wrk()?;
-    run_command(cargo().args(["build", "--release", "--bin", "draxis-server", "--bin", "draxis-admin"]))?;
-    run_command(cargo().args(["build", "--release", "-p", "draxis-transport", "--example", "bench_echo"]))?;
+    run_command(cargo().args([
+        "build",
+        "--release",
+        "--bin",
+        "draxis-server",
+        "--bin",
+        "draxis-admin",
+    ]))?;
+    run_command(cargo().args([
+        "build",
+        "--release",
+        "-p",
+        "draxis-transport",
+        "--example",
+        "bench_echo",
+    ]))?;
     let binaries = binaries_dir(root, true);
     let scratch = root.join("target").join("bench");
     std::fs::create_dir_all(&scratch)?;
@@ -33,12 +47,27 @@ pub fn run(root: &Path, seconds: u32, connections: u32) -> anyhow::Result<()> {
 
     let draxis = RunningServer::start(&binaries, &database, &[])?;
     let token = draxis.mint_token(&binaries, "acme", "read")?;
-    let echo = RunningServer::start_program(&binaries.join("examples").join("bench_echo"), &["127.0.0.1:0"])?;
+    let echo = RunningServer::start_program(
+        &binaries.join("examples").join("bench_echo"),
+        &["127.0.0.1:0"],
+    )?;
 
     let echo_script = scratch.join("echo.lua");
-    std::fs::write(&echo_script, lua(None, r#"{"name":"echo","arguments":{"message":"hello from the load generator"}}"#))?;
+    std::fs::write(
+        &echo_script,
+        lua(
+            None,
+            r#"{"name":"echo","arguments":{"message":"hello from the load generator"}}"#,
+        ),
+    )?;
     let kris_script = scratch.join("list_kris.lua");
-    std::fs::write(&kris_script, lua(Some(&token), r#"{"name":"list_kris","arguments":{"limit":25}}"#))?;
+    std::fs::write(
+        &kris_script,
+        lua(
+            Some(&token),
+            r#"{"name":"list_kris","arguments":{"limit":25}}"#,
+        ),
+    )?;
 
     // Warm-up, then alternating measured rounds.
     wrk(&echo.mcp_url(), &echo_script, 2, connections)?;
@@ -46,7 +75,9 @@ pub fn run(root: &Path, seconds: u32, connections: u32) -> anyhow::Result<()> {
     let mut echo_runs = Vec::new();
     let mut kris_runs = Vec::new();
     for round in 1..=2 {
-        eprintln!("round {round}: echo baseline, then list_kris ({seconds} s each, {connections} connections)");
+        eprintln!(
+            "round {round}: echo baseline, then list_kris ({seconds} s each, {connections} connections)"
+        );
         echo_runs.push(wrk(&echo.mcp_url(), &echo_script, seconds, connections)?);
         kris_runs.push(wrk(&draxis.mcp_url(), &kris_script, seconds, connections)?);
     }
@@ -57,13 +88,30 @@ pub fn run(root: &Path, seconds: u32, connections: u32) -> anyhow::Result<()> {
     }
 
     let best = |runs: &[Measurement]| {
-        runs.iter().copied().fold(runs[0], |a, b| if b.requests_per_sec > a.requests_per_sec { b } else { a })
+        runs.iter().copied().fold(runs[0], |a, b| {
+            if b.requests_per_sec > a.requests_per_sec {
+                b
+            } else {
+                a
+            }
+        })
     };
     let (echo_best, kris_best) = (best(&echo_runs), best(&kris_runs));
-    println!("bench-mcp: {connections} connections, {seconds} s per run, 2 alternating rounds, best round shown");
-    println!("{:<28} {:>12} {:>10} {:>10}", "", "requests/s", "p50 ms", "p99 ms");
-    for (name, m) in [("rmcp echo (baseline)", echo_best), ("list_kris limit 25, PAT", kris_best)] {
-        println!("{name:<28} {:>12.0} {:>10.3} {:>10.3}", m.requests_per_sec, m.p50_ms, m.p99_ms);
+    println!(
+        "bench-mcp: {connections} connections, {seconds} s per run, 2 alternating rounds, best round shown"
+    );
+    println!(
+        "{:<28} {:>12} {:>10} {:>10}",
+        "", "requests/s", "p50 ms", "p99 ms"
+    );
+    for (name, m) in [
+        ("rmcp echo (baseline)", echo_best),
+        ("list_kris limit 25, PAT", kris_best),
+    ] {
+        println!(
+            "{name:<28} {:>12.0} {:>10.3} {:>10.3}",
+            m.requests_per_sec, m.p50_ms, m.p99_ms
+        );
     }
     for (i, (e, k)) in echo_runs.iter().zip(&kris_runs).enumerate() {
         println!(
@@ -76,7 +124,10 @@ pub fn run(root: &Path, seconds: u32, connections: u32) -> anyhow::Result<()> {
     }
     let ratio = kris_best.requests_per_sec / echo_best.requests_per_sec;
     let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
-    println!("ratio list_kris / echo: {ratio:.2} (target >= {TARGET_RATIO:.2}: {})", verdict(ratio >= TARGET_RATIO));
+    println!(
+        "ratio list_kris / echo: {ratio:.2} (target >= {TARGET_RATIO:.2}: {})",
+        verdict(ratio >= TARGET_RATIO)
+    );
     println!(
         "list_kris p99: {:.3} ms (target <= {TARGET_P99_MS} ms: {})",
         kris_best.p99_ms,
@@ -93,14 +144,22 @@ fn lua(token: Option<&str>, params: &str) -> String {
          wrk.headers[\"MCP-Protocol-Version\"] = \"2025-11-25\"\n",
     );
     if let Some(token) = token {
-        script.push_str(&format!("wrk.headers[\"Authorization\"] = \"Bearer {token}\"\n"));
+        script.push_str(&format!(
+            "wrk.headers[\"Authorization\"] = \"Bearer {token}\"\n"
+        ));
     }
     script.push_str(&format!("wrk.body = '{{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{params}}}'\n"));
     script
 }
 
 fn ensure_wrk() -> anyhow::Result<()> {
-    if Command::new("wrk").arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok() {
+    if Command::new("wrk")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok()
+    {
         return Ok(());
     }
     eprintln!("wrk is missing; installing it with apt-get");
@@ -110,14 +169,26 @@ fn ensure_wrk() -> anyhow::Result<()> {
 
 fn wrk(url: &str, script: &Path, seconds: u32, connections: u32) -> anyhow::Result<Measurement> {
     let output = Command::new("wrk")
-        .args(["-t", "2", "-c", &connections.to_string(), "-d", &format!("{seconds}s"), "--latency", "-s"])
+        .args([
+            "-t",
+            "2",
+            "-c",
+            &connections.to_string(),
+            "-d",
+            &format!("{seconds}s"),
+            "--latency",
+            "-s",
+        ])
         .arg(script)
         .arg(url)
         .output()
         .context("cannot run wrk")?;
     let text = String::from_utf8_lossy(&output.stdout).into_owned();
     if !output.status.success() {
-        bail!("wrk failed: {text}{}", String::from_utf8_lossy(&output.stderr));
+        bail!(
+            "wrk failed: {text}{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
     if text.contains("Non-2xx or 3xx responses") {
         bail!("the server answered errors under load:\n{text}");
@@ -134,7 +205,11 @@ fn wrk(url: &str, script: &Path, seconds: u32, connections: u32) -> anyhow::Resu
             .with_context(|| format!("no {p} latency in wrk output:\n{text}"))?;
         parse_duration_ms(line.split_whitespace().nth(1).unwrap_or_default())
     };
-    Ok(Measurement { requests_per_sec, p50_ms: percentile("50%")?, p99_ms: percentile("99%")? })
+    Ok(Measurement {
+        requests_per_sec,
+        p50_ms: percentile("50%")?,
+        p99_ms: percentile("99%")?,
+    })
 }
 
 /// wrk prints `812.00us`, `1.23ms`, `2.00s`.

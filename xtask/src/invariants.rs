@@ -9,15 +9,55 @@ use serde_json::Value;
 
 /// (our crate, crates that must not appear in its dependency closure, why)
 const FORBIDDEN: &[(&str, &[&str], &str)] = &[
-    ("draxis-protocol", &["tokio", "sqlx", "rmcp", "axum", "hyper", "draxis-domain", "draxis-auth"], "the contract is pure data"),
-    ("draxis-auth", &["tokio", "sqlx", "rmcp", "axum", "hyper"], "auth logic does no IO of its own"),
-    ("draxis-domain", &["tokio", "sqlx", "rmcp", "axum", "hyper", "draxis-store", "draxis-transport"], "the domain does no IO"),
-    ("draxis-transport", &["sqlx", "draxis-store"], "the HTTP edge never names the database"),
-    ("draxis-store", &["rmcp", "axum", "hyper", "draxis-transport"], "storage knows nothing of HTTP or MCP"),
+    (
+        "draxis-protocol",
+        &[
+            "tokio",
+            "sqlx",
+            "rmcp",
+            "axum",
+            "hyper",
+            "draxis-domain",
+            "draxis-auth",
+        ],
+        "the contract is pure data",
+    ),
+    (
+        "draxis-auth",
+        &["tokio", "sqlx", "rmcp", "axum", "hyper"],
+        "auth logic does no IO of its own",
+    ),
+    (
+        "draxis-domain",
+        &[
+            "tokio",
+            "sqlx",
+            "rmcp",
+            "axum",
+            "hyper",
+            "draxis-store",
+            "draxis-transport",
+        ],
+        "the domain does no IO",
+    ),
+    (
+        "draxis-transport",
+        &["sqlx", "draxis-store"],
+        "the HTTP edge never names the database",
+    ),
+    (
+        "draxis-store",
+        &["rmcp", "axum", "hyper", "draxis-transport"],
+        "storage knows nothing of HTTP or MCP",
+    ),
 ];
 
 /// Names of every package reachable from `root` through normal (non-dev) dependencies.
-fn closure(resolve: &HashMap<String, Vec<String>>, names: &HashMap<String, String>, root: &str) -> BTreeSet<String> {
+fn closure(
+    resolve: &HashMap<String, Vec<String>>,
+    names: &HashMap<String, String>,
+    root: &str,
+) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
     let mut stack = vec![root.to_string()];
     let mut visited = BTreeSet::new();
@@ -38,28 +78,48 @@ pub fn violations() -> anyhow::Result<Vec<String>> {
         .args(["metadata", "--format-version", "1", "--offline"])
         .output()
         .context("cannot run cargo metadata")?;
-    let metadata: Value = serde_json::from_slice(&output.stdout).context("cargo metadata output")?;
+    let metadata: Value =
+        serde_json::from_slice(&output.stdout).context("cargo metadata output")?;
     let names: HashMap<String, String> = metadata["packages"]
         .as_array()
         .into_iter()
         .flatten()
-        .filter_map(|p| Some((p["id"].as_str()?.to_string(), p["name"].as_str()?.to_string())))
+        .filter_map(|p| {
+            Some((
+                p["id"].as_str()?.to_string(),
+                p["name"].as_str()?.to_string(),
+            ))
+        })
         .collect();
     let mut resolve: HashMap<String, Vec<String>> = HashMap::new();
-    for node in metadata["resolve"]["nodes"].as_array().into_iter().flatten() {
+    for node in metadata["resolve"]["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
         let id = node["id"].as_str().unwrap_or_default().to_string();
         let deps = node["deps"]
             .as_array()
             .into_iter()
             .flatten()
-            .filter(|d| d["dep_kinds"].as_array().into_iter().flatten().any(|k| k["kind"].is_null()))
+            .filter(|d| {
+                d["dep_kinds"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|k| k["kind"].is_null())
+            })
             .filter_map(|d| d["pkg"].as_str().map(str::to_string))
             .collect();
         resolve.insert(id, deps);
     }
     let mut problems = Vec::new();
     for (krate, forbidden, why) in FORBIDDEN {
-        let id = names.iter().find(|(_, n)| n == krate).map(|(id, _)| id.clone()).context("crate missing")?;
+        let id = names
+            .iter()
+            .find(|(_, n)| n == krate)
+            .map(|(id, _)| id.clone())
+            .context("crate missing")?;
         let reachable = closure(&resolve, &names, &id);
         for bad in *forbidden {
             if reachable.contains(*bad) {
@@ -75,6 +135,10 @@ mod tests {
     #[test]
     fn layers_never_depend_on_what_they_must_not() {
         let problems = super::violations().unwrap();
-        assert!(problems.is_empty(), "layering broken:\n{}", problems.join("\n"));
+        assert!(
+            problems.is_empty(),
+            "layering broken:\n{}",
+            problems.join("\n")
+        );
     }
 }

@@ -57,7 +57,13 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
         let (base, _) = postgres_admin
             .rsplit_once('/')
             .context("PostgreSQL URL has no database")?;
-        let outcome = end_to_end(&python, claude.as_deref(), &binaries, &format!("{base}/{db}"), "PostgreSQL");
+        let outcome = end_to_end(
+            &python,
+            claude.as_deref(),
+            &binaries,
+            &format!("{base}/{db}"),
+            "PostgreSQL",
+        );
         admin_sql(
             &postgres_admin,
             &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
@@ -84,7 +90,13 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn end_to_end(python: &Path, claude: Option<&Path>, binaries: &Path, database: &str, engine: &str) -> anyhow::Result<()> {
+fn end_to_end(
+    python: &Path,
+    claude: Option<&Path>,
+    binaries: &Path,
+    database: &str,
+    engine: &str,
+) -> anyhow::Result<()> {
     eprintln!("== end-to-end on {engine}");
     let server = RunningServer::start(binaries, database, &[])?;
     let acme = server.mint_token(binaries, "acme", "read")?;
@@ -98,7 +110,8 @@ fn end_to_end(python: &Path, claude: Option<&Path>, binaries: &Path, database: &
     )
     .with_context(|| format!("end-to-end on {engine}"))?;
     if let Some(claude) = claude {
-        claude_code_connects(claude, &server.mcp_url(), &acme).with_context(|| format!("Claude Code on {engine}"))?;
+        claude_code_connects(claude, &server.mcp_url(), &acme)
+            .with_context(|| format!("Claude Code on {engine}"))?;
     }
     Ok(())
 }
@@ -111,20 +124,43 @@ fn claude_code_connects(claude: &Path, url: &str, token: &str) -> anyhow::Result
     let outcome = (|| {
         let claude_cmd = || {
             let mut command = Command::new(claude);
-            command.env("HOME", &home).env("DISABLE_AUTOUPDATER", "1").current_dir(&home);
+            command
+                .env("HOME", &home)
+                .env("DISABLE_AUTOUPDATER", "1")
+                .current_dir(&home);
             command
         };
         let header = format!("Authorization: Bearer {token}");
-        let added = claude_cmd().args(["mcp", "add", "--transport", "http", "draxis", url, "--header", &header]).output()?;
+        let added = claude_cmd()
+            .args([
+                "mcp",
+                "add",
+                "--transport",
+                "http",
+                "draxis",
+                url,
+                "--header",
+                &header,
+            ])
+            .output()?;
         if !added.status.success() {
-            bail!("claude mcp add failed: {}", String::from_utf8_lossy(&added.stderr));
+            bail!(
+                "claude mcp add failed: {}",
+                String::from_utf8_lossy(&added.stderr)
+            );
         }
         let listed = claude_cmd().args(["mcp", "list"]).output()?;
         let text = String::from_utf8_lossy(&listed.stdout);
-        let line = text.lines().find(|l| l.starts_with("draxis:")).unwrap_or_default();
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("draxis:"))
+            .unwrap_or_default();
         eprintln!("  claude mcp list: {line}");
         if !line.contains("Connected") {
-            bail!("claude mcp list does not show draxis as connected:\n{text}{}", String::from_utf8_lossy(&listed.stderr));
+            bail!(
+                "claude mcp list does not show draxis as connected:\n{text}{}",
+                String::from_utf8_lossy(&listed.stderr)
+            );
         }
         Ok(())
     })();
@@ -147,7 +183,12 @@ fn claude_code(root: &Path, in_ci: bool) -> anyhow::Result<Option<PathBuf>> {
         return Ok(None);
     }
     std::fs::create_dir_all(&prefix)?;
-    run_command(Command::new("npm").args(["install", "--silent", "--no-fund", "--no-audit", "--prefix"]).arg(&prefix).arg(CLAUDE_CODE))?;
+    run_command(
+        Command::new("npm")
+            .args(["install", "--silent", "--no-fund", "--no-audit", "--prefix"])
+            .arg(&prefix)
+            .arg(CLAUDE_CODE),
+    )?;
     Ok(Some(claude))
 }
 

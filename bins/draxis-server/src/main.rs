@@ -8,6 +8,7 @@ use anyhow::Context;
 use clap::Parser;
 use draxis_auth::TokenVerifier;
 use draxis_domain::RiskQueries;
+use draxis_domain::cache::CachedRepository;
 use draxis_store::{SeedOutcome, Store, redact_url};
 use draxis_transport::{AppState, HttpConfig, flush_token_use_periodically, router};
 use tokio_util::sync::CancellationToken;
@@ -50,6 +51,18 @@ struct Args {
     )]
     allowed_origins: Vec<String>,
 
+    /// How long each tenant's KRI, risk, control, outcome, vendor, integration and
+    /// simulation lists are served from memory before being read again, in milliseconds.
+    /// Changes made by another process become visible within this time. 0 disables.
+    #[arg(long, env = "DRAXIS_READ_CACHE_MS", default_value_t = 1000)]
+    read_cache_ms: u64,
+
+    /// How long a verified token is trusted before it is looked up again, in
+    /// milliseconds: a revocation made with draxis-admin takes effect within this time.
+    /// 0 looks every request up.
+    #[arg(long, env = "DRAXIS_TOKEN_CACHE_MS", default_value_t = 1000)]
+    token_cache_ms: u64,
+
     /// How often token last-used times are written, in seconds.
     #[arg(long, env = "DRAXIS_TOKEN_USE_FLUSH_SECS", default_value_t = 15)]
     token_use_flush_secs: u64,
@@ -87,9 +100,16 @@ async fn main() -> anyhow::Result<()> {
     }
 
     let shutdown = CancellationToken::new();
-    let verifier = Arc::new(TokenVerifier::new(Arc::new(store.clone())));
+    let verifier = Arc::new(
+        TokenVerifier::new(Arc::new(store.clone()))
+            .with_cache_ttl(Duration::from_millis(args.token_cache_ms)),
+    );
+    let repository = CachedRepository::new(
+        Arc::new(store.clone()),
+        Duration::from_millis(args.read_cache_ms),
+    );
     let state = AppState {
-        queries: RiskQueries::new(Arc::new(store.clone())),
+        queries: RiskQueries::new(Arc::new(repository)),
         verifier: verifier.clone(),
     };
     let mut allowed_hosts: Vec<String> = vec!["localhost".into(), "127.0.0.1".into(), "::1".into()];

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use subtle::ConstantTimeEq;
 
@@ -93,10 +93,19 @@ impl AuthError {
 }
 
 /// Verifies bearer tokens and remembers when each was last used.
+///
+/// With a cache TTL, a token found in storage is trusted for that long without another
+/// lookup: a revocation made by another process (the admin CLI, another replica) takes
+/// effect within the TTL; [`TokenVerifier::forget_token`] makes one made here immediate.
 pub struct TokenVerifier {
     store: std::sync::Arc<dyn TokenStore>,
     pending_uses: Mutex<HashMap<i64, i64>>,
+    cache_ttl: Duration,
+    recent: Mutex<HashMap<[u8; 32], (Instant, StoredToken)>>,
 }
+
+/// Most tokens the verification cache holds before it starts over.
+const CACHE_CAPACITY: usize = 10_000;
 
 impl std::fmt::Debug for TokenVerifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -111,11 +120,50 @@ fn now_ms() -> i64 {
 }
 
 impl TokenVerifier {
+    /// A verifier that looks every token up in `store`.
     pub fn new(store: std::sync::Arc<dyn TokenStore>) -> Self {
         Self {
             store,
             pending_uses: Mutex::new(HashMap::new()),
+            cache_ttl: Duration::ZERO,
+            recent: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Trusts a token found in storage for `ttl` before looking it up again.
+    pub fn with_cache_ttl(mut self, ttl: Duration) -> Self {
+        self.cache_ttl = ttl;
+        self
+    }
+
+    /// Drops a token from the verification cache (call after revoking it here).
+    pub fn forget_token(&self, token_id: i64) {
+        self.recent
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|_, (_, t)| t.id != token_id);
+    }
+
+    fn cached(&self, hash: &TokenHash) -> Option<StoredToken> {
+        if self.cache_ttl.is_zero() {
+            return None;
+        }
+        let recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        recent
+            .get(&hash.0)
+            .filter(|(at, _)| at.elapsed() < self.cache_ttl)
+            .map(|(_, token)| token.clone())
+    }
+
+    fn remember(&self, token: &StoredToken) {
+        if self.cache_ttl.is_zero() {
+            return;
+        }
+        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        if recent.len() >= CACHE_CAPACITY {
+            recent.clear();
+        }
+        recent.insert(token.hash.0, (Instant::now(), token.clone()));
     }
 
     /// Verifies the value of an `Authorization` header.
@@ -135,11 +183,20 @@ impl TokenVerifier {
     /// Verifies a plaintext PAT.
     pub async fn verify_token(&self, token: &str) -> Result<Principal, AuthError> {
         let presented = PresentedPat::parse(token)?;
-        let stored = self
-            .store
-            .token_by_hash(&presented.hash)
-            .await
-            .map_err(AuthError::Unavailable)?;
+        let stored = match self.cached(&presented.hash) {
+            Some(hit) => Some(hit),
+            None => {
+                let found = self
+                    .store
+                    .token_by_hash(&presented.hash)
+                    .await
+                    .map_err(AuthError::Unavailable)?;
+                if let Some(token) = &found {
+                    self.remember(token);
+                }
+                found
+            }
+        };
         let Some(stored) = stored.filter(|s| {
             bool::from(s.hash.0.ct_eq(&presented.hash.0)) && s.tenant_slug == presented.tenant_slug
         }) else {

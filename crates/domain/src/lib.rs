@@ -2,6 +2,7 @@
 //! outcome roll-up), the repository traits storage implements, the read services the
 //! tools call, and the deterministic demo dataset. No IO happens here.
 
+pub mod cache;
 pub mod demo;
 pub mod entities;
 pub mod ids;

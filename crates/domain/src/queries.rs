@@ -316,7 +316,7 @@ impl RiskQueries {
         }
         let controls = self.repo.controls(principal.tenant_id).await?;
         let items: Vec<ControlSummary> = controls
-            .into_iter()
+            .iter()
             .filter(|c| {
                 framework
                     .as_deref()
@@ -377,7 +377,7 @@ impl RiskQueries {
             .map(|c| (c.id, rules::control_is_weak(c.status, c.effectiveness)))
             .collect();
         Ok(risks
-            .into_iter()
+            .iter()
             .map(|risk| {
                 let linked_kris = risk
                     .kris
@@ -510,7 +510,7 @@ impl RiskQueries {
             .map(|r| (r.r#ref.clone(), r))
             .collect();
         let items: Vec<OutcomeSummary> = outcomes
-            .into_iter()
+            .iter()
             .map(|o| {
                 let own: Vec<&RiskSummary> =
                     o.risks.iter().filter_map(|l| risks.get(&l.r#ref)).collect();
@@ -519,12 +519,12 @@ impl RiskQueries {
                     .max_by_key(|r| (r.current_score, std::cmp::Reverse(r.r#ref.clone())));
                 OutcomeSummary {
                     id: IdKind::Outcome.format(o.id),
-                    r#ref: o.r#ref,
-                    name: o.name,
-                    description: o.description,
-                    owner: o.owner,
+                    r#ref: o.r#ref.clone(),
+                    name: o.name.clone(),
+                    description: o.description.clone(),
+                    owner: o.owner.clone(),
                     loss_tolerance: o.loss_tolerance,
-                    currency: o.currency,
+                    currency: o.currency.clone(),
                     status: rules::outcome_status(own.iter().map(|r| r.rating)),
                     risk_count: own.len() as u32,
                     worst_risk_ref: worst.map(|r| r.r#ref.clone()),
@@ -569,7 +569,7 @@ impl RiskQueries {
         let today = (self.clock)().date_naive();
         let vendors = self.repo.vendors(principal.tenant_id).await?;
         let items: Vec<VendorSummary> = vendors
-            .into_iter()
+            .iter()
             .filter(|v| args.criticality.is_none_or(|c| v.criticality == c))
             .filter(|v| args.tier.is_none_or(|t| v.tier == t))
             .filter(|v| {
@@ -583,7 +583,7 @@ impl RiskQueries {
                 last_assessment: match (
                     v.last_assessment_date,
                     v.last_assessment_score,
-                    v.last_assessment_conclusion,
+                    v.last_assessment_conclusion.clone(),
                 ) {
                     (Some(date), Some(score), Some(conclusion)) => Some(VendorAssessment {
                         date,
@@ -592,11 +592,11 @@ impl RiskQueries {
                     }),
                     _ => None,
                 },
-                name: v.name,
-                category: v.category,
+                name: v.name.clone(),
+                category: v.category.clone(),
                 criticality: v.criticality,
                 tier: v.tier,
-                data_elements: v.data_elements,
+                data_elements: v.data_elements.clone(),
                 open_findings: v.open_findings,
                 next_assessment_due: v.next_assessment_due,
             })
@@ -736,7 +736,7 @@ impl RiskQueries {
         };
         let sims = self.repo.simulations(principal.tenant_id).await?;
         let items: Vec<SimulationSummary> = sims
-            .into_iter()
+            .iter()
             .filter(|s| {
                 risk.as_ref()
                     .is_none_or(|r| s.risk.as_ref().is_some_and(|l| l.id == r.id))
@@ -749,15 +749,15 @@ impl RiskQueries {
             .filter(|s| args.status.is_none_or(|st| s.status == st))
             .map(|s| SimulationSummary {
                 id: IdKind::Simulation.format(s.id),
-                risk_ref: s.risk.map(|l| l.r#ref),
-                outcome_ref: s.outcome.map(|l| l.r#ref),
+                risk_ref: s.risk.as_ref().map(|l| l.r#ref.clone()),
+                outcome_ref: s.outcome.as_ref().map(|l| l.r#ref.clone()),
                 status: s.status,
                 iterations: s.iterations,
                 seed: s.seed,
                 created_at: s.created_at,
                 finished_at: s.finished_at,
-                results: s.results,
-                error: s.error,
+                results: s.results.clone(),
+                error: s.error.clone(),
             })
             .collect();
         let page = paginate(
@@ -791,24 +791,24 @@ impl RiskQueries {
     ) -> QueryResult<IntegrationPage> {
         let integrations = self.repo.integrations(principal.tenant_id).await?;
         let items: Vec<IntegrationSummary> = integrations
-            .into_iter()
+            .iter()
             .map(|i| IntegrationSummary {
                 id: IdKind::Integration.format(i.id),
                 is_drop_zone: i.kind == IntegrationKind::DropZone,
-                name: i.name,
+                name: i.name.clone(),
                 kind: i.kind,
                 schedule: i.schedule,
                 enabled: i.enabled,
-                last_run: i.last_run.map(|r| IntegrationRun {
+                last_run: i.last_run.as_ref().map(|r| IntegrationRun {
                     id: IdKind::IntegrationRun.format(r.id),
                     started_at: r.started_at,
                     finished_at: r.finished_at,
-                    status: r.status,
+                    status: r.status.clone(),
                     rows_written: r.rows_written,
                     rows_skipped: r.rows_skipped,
                 }),
                 pending_review_count: i.pending_review_count,
-                kri_slugs: i.kri_slugs,
+                kri_slugs: i.kri_slugs.clone(),
             })
             .filter(|i| args.is_drop_zone.is_none_or(|d| i.is_drop_zone == d))
             .collect();
@@ -846,18 +846,18 @@ fn kri_status(kri: &Kri, now: DateTime<Utc>) -> (KriStatus, String) {
     )
 }
 
-fn control_summary(c: entities::Control) -> ControlSummary {
+fn control_summary(c: &entities::Control) -> ControlSummary {
     ControlSummary {
         id: IdKind::Control.format(c.id),
         weak: rules::control_is_weak(c.status, c.effectiveness),
-        r#ref: c.r#ref,
-        name: c.name,
-        category: c.category,
+        r#ref: c.r#ref.clone(),
+        name: c.name.clone(),
+        category: c.category.clone(),
         status: c.status,
         effectiveness: c.effectiveness,
-        nist_csf: c.nist_csf,
-        attack_techniques: c.attack_techniques,
-        owner: c.owner,
+        nist_csf: c.nist_csf.clone(),
+        attack_techniques: c.attack_techniques.clone(),
+        owner: c.owner.clone(),
         risk_refs: link_refs(&c.risks),
         kri_slugs: link_refs(&c.kris),
     }

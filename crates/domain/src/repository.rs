@@ -14,6 +14,10 @@ pub struct StorageError(#[source] pub Box<dyn std::error::Error + Send + Sync>);
 
 pub type StorageResult<T> = Result<T, StorageError>;
 
+/// All of one tenant's rows of a kind, shared rather than copied (caches hand out the
+/// same list to every request).
+pub type Rows<T> = std::sync::Arc<Vec<T>>;
+
 /// Kinds of rows a tool argument may name by id or ref.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RefKind {
@@ -34,7 +38,7 @@ pub trait RiskRepository: Send + Sync {
         kind: RefKind,
         key: &str,
     ) -> StorageResult<Option<Link>>;
-    async fn kris(&self, tenant: TenantId) -> StorageResult<Vec<Kri>>;
+    async fn kris(&self, tenant: TenantId) -> StorageResult<Rows<Kri>>;
     /// Newest first.
     async fn kri_history(
         &self,
@@ -42,12 +46,12 @@ pub trait RiskRepository: Send + Sync {
         kri_id: i64,
         limit: u32,
     ) -> StorageResult<Vec<ObservationRecord>>;
-    async fn risks(&self, tenant: TenantId) -> StorageResult<Vec<Risk>>;
-    async fn controls(&self, tenant: TenantId) -> StorageResult<Vec<Control>>;
-    async fn outcomes(&self, tenant: TenantId) -> StorageResult<Vec<Outcome>>;
-    async fn vendors(&self, tenant: TenantId) -> StorageResult<Vec<Vendor>>;
-    async fn integrations(&self, tenant: TenantId) -> StorageResult<Vec<Integration>>;
-    async fn simulations(&self, tenant: TenantId) -> StorageResult<Vec<Simulation>>;
+    async fn risks(&self, tenant: TenantId) -> StorageResult<Rows<Risk>>;
+    async fn controls(&self, tenant: TenantId) -> StorageResult<Rows<Control>>;
+    async fn outcomes(&self, tenant: TenantId) -> StorageResult<Rows<Outcome>>;
+    async fn vendors(&self, tenant: TenantId) -> StorageResult<Rows<Vendor>>;
+    async fn integrations(&self, tenant: TenantId) -> StorageResult<Rows<Integration>>;
+    async fn simulations(&self, tenant: TenantId) -> StorageResult<Rows<Simulation>>;
     /// Assets matching `filter`, ordered by (name, id), starting strictly after `after`.
     async fn assets_page(
         &self,

@@ -57,11 +57,17 @@ pub fn schema_for<T: JsonSchema>() -> Schema {
 /// JSON Schema does not define; client validators warn about each one. The bounds they
 /// imply are already expressed with `minimum`.
 fn drop_numeric_formats(value: &mut serde_json::Value) {
-    const RUST_NUMBER_FORMATS: &[&str] =
-        &["int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64", "float", "double"];
+    const RUST_NUMBER_FORMATS: &[&str] = &[
+        "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64", "float",
+        "double",
+    ];
     match value {
         serde_json::Value::Object(map) => {
-            if map.get("format").and_then(|f| f.as_str()).is_some_and(|f| RUST_NUMBER_FORMATS.contains(&f)) {
+            if map
+                .get("format")
+                .and_then(|f| f.as_str())
+                .is_some_and(|f| RUST_NUMBER_FORMATS.contains(&f))
+            {
                 map.remove("format");
             }
             map.values_mut().for_each(drop_numeric_formats);
@@ -216,7 +222,11 @@ mod tests {
         for spec in tools() {
             for schema in [(spec.input_schema)(), (spec.output_schema)()] {
                 let text = schema.as_value().to_string();
-                assert!(!text.contains("\"uint") && !text.contains("\"double\""), "{}: {text}", spec.name);
+                assert!(
+                    !text.contains("\"uint") && !text.contains("\"double\""),
+                    "{}: {text}",
+                    spec.name
+                );
             }
         }
     }

@@ -7,10 +7,11 @@ use draxis_domain::TenantId;
 use draxis_domain::entities::*;
 use draxis_domain::ids::IdKind;
 use draxis_domain::paging::{KeyPart, SortKey};
-use draxis_domain::repository::{RefKind, RiskRepository, StorageResult};
+use draxis_domain::repository::{RefKind, RiskRepository, Rows, StorageResult};
 use draxis_protocol::types::*;
 use sqlx::any::AnyRow;
 use sqlx::{Arguments, AssertSqlSafe, Row};
+use std::sync::Arc;
 
 use crate::Store;
 use crate::rows::{corrupt, date, list, storage, time, wire};
@@ -153,7 +154,7 @@ impl RiskRepository for Store {
         .transpose()
     }
 
-    async fn kris(&self, tenant: TenantId) -> StorageResult<Vec<Kri>> {
+    async fn kris(&self, tenant: TenantId) -> StorageResult<Rows<Kri>> {
         let rows = sqlx::query(
             "SELECT k.id, k.slug, k.name, k.description, k.category, k.unit, k.direction, k.warn, k.critical, \
                     k.frequency, k.owner, k.aliases, k.source_integration_id, i.name AS source_name, \
@@ -229,7 +230,8 @@ impl RiskRepository for Store {
                     controls: controls.remove(&id).unwrap_or_default(),
                 })
             })
-            .collect()
+            .collect::<StorageResult<Vec<_>>>()
+            .map(Arc::new)
     }
 
     async fn kri_history(
@@ -262,7 +264,7 @@ impl RiskRepository for Store {
             .collect()
     }
 
-    async fn risks(&self, tenant: TenantId) -> StorageResult<Vec<Risk>> {
+    async fn risks(&self, tenant: TenantId) -> StorageResult<Rows<Risk>> {
         let rows = sqlx::query("SELECT * FROM risks WHERE tenant_id = $1 ORDER BY id")
             .bind(tenant.0)
             .fetch_all(&self.pool)
@@ -324,10 +326,11 @@ impl RiskRepository for Store {
                     controls: controls.remove(&id).unwrap_or_default(),
                 })
             })
-            .collect()
+            .collect::<StorageResult<Vec<_>>>()
+            .map(Arc::new)
     }
 
-    async fn controls(&self, tenant: TenantId) -> StorageResult<Vec<Control>> {
+    async fn controls(&self, tenant: TenantId) -> StorageResult<Rows<Control>> {
         let rows = sqlx::query("SELECT * FROM controls WHERE tenant_id = $1 ORDER BY id")
             .bind(tenant.0)
             .fetch_all(&self.pool)
@@ -375,10 +378,11 @@ impl RiskRepository for Store {
                     kris: kris.remove(&id).unwrap_or_default(),
                 })
             })
-            .collect()
+            .collect::<StorageResult<Vec<_>>>()
+            .map(Arc::new)
     }
 
-    async fn outcomes(&self, tenant: TenantId) -> StorageResult<Vec<Outcome>> {
+    async fn outcomes(&self, tenant: TenantId) -> StorageResult<Rows<Outcome>> {
         let rows = sqlx::query("SELECT * FROM outcomes WHERE tenant_id = $1 ORDER BY id")
             .bind(tenant.0)
             .fetch_all(&self.pool)
@@ -407,10 +411,11 @@ impl RiskRepository for Store {
                     risks: risks.remove(&id).unwrap_or_default(),
                 })
             })
-            .collect()
+            .collect::<StorageResult<Vec<_>>>()
+            .map(Arc::new)
     }
 
-    async fn vendors(&self, tenant: TenantId) -> StorageResult<Vec<Vendor>> {
+    async fn vendors(&self, tenant: TenantId) -> StorageResult<Rows<Vendor>> {
         let rows = sqlx::query("SELECT * FROM vendors WHERE tenant_id = $1 ORDER BY id")
             .bind(tenant.0)
             .fetch_all(&self.pool)
@@ -452,10 +457,11 @@ impl RiskRepository for Store {
                     )?,
                 })
             })
-            .collect()
+            .collect::<StorageResult<Vec<_>>>()
+            .map(Arc::new)
     }
 
-    async fn integrations(&self, tenant: TenantId) -> StorageResult<Vec<Integration>> {
+    async fn integrations(&self, tenant: TenantId) -> StorageResult<Rows<Integration>> {
         let rows = sqlx::query("SELECT * FROM integrations WHERE tenant_id = $1 ORDER BY id")
             .bind(tenant.0)
             .fetch_all(&self.pool)
@@ -525,10 +531,11 @@ impl RiskRepository for Store {
                     kri_slugs: kri_slugs.remove(&id).unwrap_or_default(),
                 })
             })
-            .collect()
+            .collect::<StorageResult<Vec<_>>>()
+            .map(Arc::new)
     }
 
-    async fn simulations(&self, tenant: TenantId) -> StorageResult<Vec<Simulation>> {
+    async fn simulations(&self, tenant: TenantId) -> StorageResult<Rows<Simulation>> {
         let rows = sqlx::query(
             "SELECT s.*, r.ref AS risk_ref, r.title AS risk_title, o.ref AS outcome_ref, o.name AS outcome_name \
              FROM simulations s \
@@ -582,7 +589,8 @@ impl RiskRepository for Store {
                     error: row.try_get("error").map_err(storage)?,
                 })
             })
-            .collect()
+            .collect::<StorageResult<Vec<_>>>()
+            .map(Arc::new)
     }
 
     async fn assets_page(

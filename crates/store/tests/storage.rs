@@ -15,7 +15,7 @@ use draxis_protocol::types::*;
 use draxis_store::{SeedOutcome, Store};
 use sqlx::Connection;
 
-async fn run_suite(store: Store) {
+async fn run_suite(store: Store, url: String) {
     let today = Utc::now().date_naive();
     let SeedOutcome::Seeded(summary) = store.seed_demo(today).await.unwrap() else {
         panic!("fresh database")
@@ -33,6 +33,47 @@ async fn run_suite(store: Store) {
     tokens_verify_revoke_and_expire(&store, &acme).await;
     tenants_never_see_each_other(&store, &acme, &globex).await;
     queries_answer_on_real_rows(&store, &acme).await;
+    cache_serves_within_its_ttl_and_forgets_on_invalidate(&store, &url, &acme).await;
+}
+
+async fn cache_serves_within_its_ttl_and_forgets_on_invalidate(
+    store: &Store,
+    url: &str,
+    acme: &draxis_domain::entities::Tenant,
+) {
+    use draxis_domain::cache::CachedRepository;
+    let cached = CachedRepository::new(
+        Arc::new(store.clone()),
+        std::time::Duration::from_secs(3600),
+    );
+    let before = cached.kris(acme.id).await.unwrap();
+    let renamed = format!("{} (renamed)", before[0].name);
+    let pool = sqlx::AnyPool::connect(url).await.unwrap();
+    sqlx::query("UPDATE kris SET name = $1 WHERE id = $2")
+        .bind(&renamed)
+        .bind(before[0].id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    assert_eq!(
+        cached.kris(acme.id).await.unwrap()[0].name,
+        before[0].name,
+        "served from cache within the TTL"
+    );
+    assert_eq!(
+        store.kris(acme.id).await.unwrap()[0].name,
+        renamed,
+        "storage has the new name"
+    );
+    cached.invalidate(acme.id);
+    assert_eq!(
+        cached.kris(acme.id).await.unwrap()[0].name,
+        renamed,
+        "invalidate forgets the cached list"
+    );
+    let uncached = CachedRepository::new(Arc::new(store.clone()), std::time::Duration::ZERO);
+    assert_eq!(uncached.kris(acme.id).await.unwrap()[0].name, renamed);
 }
 
 fn principal(tenant: &draxis_domain::entities::Tenant) -> Principal {
@@ -94,7 +135,23 @@ async fn tokens_verify_revoke_and_expire(store: &Store, acme: &draxis_domain::en
     let swapped = created.minted.plaintext.replacen("acme", "globex", 1);
     assert!(verifier.verify_token(&swapped).await.is_err());
 
+    // A caching verifier trusts a token for its TTL; forget_token ends that at once.
+    let caching = TokenVerifier::new(Arc::new(store.clone()))
+        .with_cache_ttl(std::time::Duration::from_secs(3600));
+    caching
+        .verify_token(&created.minted.plaintext)
+        .await
+        .unwrap();
     store.revoke_token(acme, created.id).await.unwrap();
+    caching
+        .verify_token(&created.minted.plaintext)
+        .await
+        .expect("cached within the TTL");
+    caching.forget_token(created.id);
+    assert!(matches!(
+        caching.verify_token(&created.minted.plaintext).await,
+        Err(AuthError::Revoked)
+    ));
     assert!(matches!(
         verifier.verify_token(&created.minted.plaintext).await,
         Err(AuthError::Revoked)
@@ -137,7 +194,7 @@ async fn tenants_never_see_each_other(
         .iter()
         .map(|r| r.id)
         .collect();
-    for k in &globex_kris {
+    for k in globex_kris.iter() {
         assert!(k.risks.iter().all(|l| !acme_risk_ids.contains(&l.id)));
     }
     // Acme's ids and refs are not found from globex.
@@ -379,7 +436,7 @@ async fn sqlite_suite() {
     std::fs::create_dir_all(&dir).unwrap();
     let url = format!("sqlite://{}", dir.join("suite.db").display());
     let store = Store::open(&url).await.unwrap();
-    run_suite(store.clone()).await;
+    run_suite(store.clone(), url).await;
     store.close().await;
     std::fs::remove_dir_all(&dir).ok();
 }
@@ -412,8 +469,9 @@ async fn postgres_suite() {
         .await
         .unwrap();
     let (base, _) = admin_url.rsplit_once('/').unwrap();
-    let store = Store::open(&format!("{base}/{db}")).await.unwrap();
-    let outcome = tokio::spawn(run_suite(store.clone())).await;
+    let url = format!("{base}/{db}");
+    let store = Store::open(&url).await.unwrap();
+    let outcome = tokio::spawn(run_suite(store.clone(), url)).await;
     store.close().await;
     sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
         "DROP DATABASE IF EXISTS {db} WITH (FORCE)"

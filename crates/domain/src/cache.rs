@@ -1,0 +1,167 @@
+//! A read-through cache in front of a [`RiskRepository`]: each tenant's small, hot lists
+//! (KRIs, risks, controls, outcomes, vendors, integrations, simulations) are loaded once
+//! and shared for a short time-to-live. Writes made through this process call
+//! [`CachedRepository::invalidate`]; writes made elsewhere (another replica, the admin
+//! CLI) become visible within the TTL. History, assets and lookups always go to storage.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use draxis_auth::TenantId;
+
+use crate::entities::*;
+use crate::paging::SortKey;
+use crate::repository::{RefKind, RiskRepository, Rows, StorageResult};
+
+type Slot<T> = Option<(Instant, Rows<T>)>;
+
+#[derive(Default)]
+struct TenantLists {
+    kris: Slot<Kri>,
+    risks: Slot<Risk>,
+    controls: Slot<Control>,
+    outcomes: Slot<Outcome>,
+    vendors: Slot<Vendor>,
+    integrations: Slot<Integration>,
+    simulations: Slot<Simulation>,
+}
+
+/// The caching decorator.
+pub struct CachedRepository {
+    inner: Arc<dyn RiskRepository>,
+    ttl: Duration,
+    tenants: Mutex<HashMap<TenantId, TenantLists>>,
+}
+
+impl std::fmt::Debug for CachedRepository {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CachedRepository")
+            .field("ttl", &self.ttl)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CachedRepository {
+    /// Caches `inner`'s tenant lists for `ttl` (zero disables caching).
+    pub fn new(inner: Arc<dyn RiskRepository>, ttl: Duration) -> Self {
+        Self {
+            inner,
+            ttl,
+            tenants: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Forgets everything cached for `tenant`: the next read goes to storage.
+    pub fn invalidate(&self, tenant: TenantId) {
+        self.lock().remove(&tenant);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<TenantId, TenantLists>> {
+        self.tenants
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    async fn cached<T, F>(
+        &self,
+        tenant: TenantId,
+        slot: fn(&mut TenantLists) -> &mut Slot<T>,
+        load: impl FnOnce() -> F,
+    ) -> StorageResult<Rows<T>>
+    where
+        F: Future<Output = StorageResult<Rows<T>>>,
+    {
+        if self.ttl.is_zero() {
+            return load().await;
+        }
+        if let Some((loaded_at, rows)) = slot(self.lock().entry(tenant).or_default())
+            && loaded_at.elapsed() < self.ttl
+        {
+            return Ok(rows.clone());
+        }
+        let started = Instant::now();
+        let rows = load().await?;
+        let mut tenants = self.lock();
+        let current = slot(tenants.entry(tenant).or_default());
+        // Keep whichever load started last, so a slow old read never replaces a newer one.
+        if current.as_ref().is_none_or(|(at, _)| *at <= started) {
+            *current = Some((started, rows.clone()));
+        }
+        Ok(rows)
+    }
+}
+
+#[async_trait]
+impl RiskRepository for CachedRepository {
+    async fn find_ref(
+        &self,
+        tenant: TenantId,
+        kind: RefKind,
+        key: &str,
+    ) -> StorageResult<Option<Link>> {
+        self.inner.find_ref(tenant, kind, key).await
+    }
+    async fn kris(&self, tenant: TenantId) -> StorageResult<Rows<Kri>> {
+        self.cached(tenant, |t| &mut t.kris, || self.inner.kris(tenant))
+            .await
+    }
+    async fn kri_history(
+        &self,
+        tenant: TenantId,
+        kri_id: i64,
+        limit: u32,
+    ) -> StorageResult<Vec<ObservationRecord>> {
+        self.inner.kri_history(tenant, kri_id, limit).await
+    }
+    async fn risks(&self, tenant: TenantId) -> StorageResult<Rows<Risk>> {
+        self.cached(tenant, |t| &mut t.risks, || self.inner.risks(tenant))
+            .await
+    }
+    async fn controls(&self, tenant: TenantId) -> StorageResult<Rows<Control>> {
+        self.cached(tenant, |t| &mut t.controls, || self.inner.controls(tenant))
+            .await
+    }
+    async fn outcomes(&self, tenant: TenantId) -> StorageResult<Rows<Outcome>> {
+        self.cached(tenant, |t| &mut t.outcomes, || self.inner.outcomes(tenant))
+            .await
+    }
+    async fn vendors(&self, tenant: TenantId) -> StorageResult<Rows<Vendor>> {
+        self.cached(tenant, |t| &mut t.vendors, || self.inner.vendors(tenant))
+            .await
+    }
+    async fn integrations(&self, tenant: TenantId) -> StorageResult<Rows<Integration>> {
+        self.cached(
+            tenant,
+            |t| &mut t.integrations,
+            || self.inner.integrations(tenant),
+        )
+        .await
+    }
+    async fn simulations(&self, tenant: TenantId) -> StorageResult<Rows<Simulation>> {
+        self.cached(
+            tenant,
+            |t| &mut t.simulations,
+            || self.inner.simulations(tenant),
+        )
+        .await
+    }
+    async fn assets_page(
+        &self,
+        tenant: TenantId,
+        filter: &AssetFilter,
+        after: Option<&SortKey>,
+        limit: u32,
+    ) -> StorageResult<Vec<Asset>> {
+        self.inner.assets_page(tenant, filter, after, limit).await
+    }
+    async fn asset_counts(
+        &self,
+        tenant: TenantId,
+        filter: &AssetFilter,
+    ) -> StorageResult<AssetCounts> {
+        self.inner.asset_counts(tenant, filter).await
+    }
+}

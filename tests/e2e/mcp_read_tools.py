@@ -177,6 +177,17 @@ async def malformed_tokens(url: str, acme: str) -> None:
                   f"{case}: challenge {challenge!r}")
             descriptions[case] = challenge.split('error_description="', 1)[-1]
         check(len(set(descriptions.values())) == len(cases), f"messages are not all distinct: {descriptions}")
+        # The older 2025-06-18 clients negotiate on the same endpoint.
+        response = await http.post(url, headers={
+            "Authorization": f"Bearer {acme}", "Accept": "application/json, text/event-stream",
+            "Content-Type": "application/json"},
+            json={"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+                "protocolVersion": "2025-06-18", "capabilities": {},
+                "clientInfo": {"name": "e2e-2025-06-18", "version": "1"}}})
+        check(response.status_code == 200, f"2025-06-18 initialize: {response.status_code}")
+        if response.status_code == 200:
+            negotiated = response.json().get("result", {}).get("protocolVersion")
+            check(negotiated == "2025-06-18", f"2025-06-18 client negotiated {negotiated}")
         # Garbage after authentication is a client error, never a 5xx.
         auth = {"Authorization": f"Bearer {acme}", "Accept": "application/json, text/event-stream",
                 "Content-Type": "application/json", "MCP-Protocol-Version": "2025-11-25"}

@@ -60,6 +60,14 @@ pub fn run(root: &Path, seconds: u32, connections: u32) -> anyhow::Result<()> {
             r#"{"name":"echo","arguments":{"message":"hello from the load generator"}}"#,
         ),
     )?;
+    let small_script = scratch.join("list_kris_1.lua");
+    std::fs::write(
+        &small_script,
+        lua(
+            Some(&token),
+            r#"{"name":"list_kris","arguments":{"limit":1}}"#,
+        ),
+    )?;
     let kris_script = scratch.join("list_kris.lua");
     std::fs::write(
         &kris_script,
@@ -74,12 +82,14 @@ pub fn run(root: &Path, seconds: u32, connections: u32) -> anyhow::Result<()> {
     wrk(&draxis.mcp_url(), &kris_script, 2, connections)?;
     let mut echo_runs = Vec::new();
     let mut kris_runs = Vec::new();
+    let mut small_runs = Vec::new();
     for round in 1..=2 {
         eprintln!(
-            "round {round}: echo baseline, then list_kris ({seconds} s each, {connections} connections)"
+            "round {round}: echo, list_kris limit 25, list_kris limit 1 ({seconds} s each, {connections} connections)"
         );
         echo_runs.push(wrk(&echo.mcp_url(), &echo_script, seconds, connections)?);
         kris_runs.push(wrk(&draxis.mcp_url(), &kris_script, seconds, connections)?);
+        small_runs.push(wrk(&draxis.mcp_url(), &small_script, seconds, connections)?);
     }
     drop(echo);
     drop(draxis);
@@ -96,7 +106,8 @@ pub fn run(root: &Path, seconds: u32, connections: u32) -> anyhow::Result<()> {
             }
         })
     };
-    let (echo_best, kris_best) = (best(&echo_runs), best(&kris_runs));
+    let (echo_best, kris_best, small_best) =
+        (best(&echo_runs), best(&kris_runs), best(&small_runs));
     println!(
         "bench-mcp: {connections} connections, {seconds} s per run, 2 alternating rounds, best round shown"
     );
@@ -107,6 +118,7 @@ pub fn run(root: &Path, seconds: u32, connections: u32) -> anyhow::Result<()> {
     for (name, m) in [
         ("rmcp echo (baseline)", echo_best),
         ("list_kris limit 25, PAT", kris_best),
+        ("list_kris limit 1, PAT", small_best),
     ] {
         println!(
             "{name:<28} {:>12.0} {:>10.3} {:>10.3}",
@@ -122,6 +134,10 @@ pub fn run(root: &Path, seconds: u32, connections: u32) -> anyhow::Result<()> {
             k.requests_per_sec / e.requests_per_sec
         );
     }
+    println!(
+        "ratio list_kris limit 1 / echo: {:.2} (same auth, cache and rules, one-item page)",
+        small_best.requests_per_sec / echo_best.requests_per_sec
+    );
     let ratio = kris_best.requests_per_sec / echo_best.requests_per_sec;
     let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
     println!(

@@ -16,7 +16,14 @@ use crate::entities::*;
 use crate::paging::SortKey;
 use crate::repository::{RefKind, RiskRepository, Rows, StorageResult};
 
-type Slot<T> = Option<(Instant, Rows<T>)>;
+/// One cached list: when it was loaded, the rows, and whether a reload is under way.
+struct Cached<T> {
+    loaded_at: Instant,
+    rows: Rows<T>,
+    refreshing: bool,
+}
+
+type Slot<T> = Option<Cached<T>>;
 
 #[derive(Default)]
 struct TenantLists {
@@ -77,18 +84,43 @@ impl CachedRepository {
         if self.ttl.is_zero() {
             return load().await;
         }
-        if let Some((loaded_at, rows)) = slot(self.lock().entry(tenant).or_default())
-            && loaded_at.elapsed() < self.ttl
         {
-            return Ok(rows.clone());
+            let mut tenants = self.lock();
+            if let Some(cached) = slot(tenants.entry(tenant).or_default()) {
+                if cached.loaded_at.elapsed() < self.ttl {
+                    return Ok(cached.rows.clone());
+                }
+                // Stale: one request reloads while the others keep the previous copy, so
+                // expiry never stalls a burst of requests behind the same reload.
+                if cached.refreshing {
+                    return Ok(cached.rows.clone());
+                }
+                cached.refreshing = true;
+            }
         }
         let started = Instant::now();
-        let rows = load().await?;
+        let loaded = load().await;
         let mut tenants = self.lock();
         let current = slot(tenants.entry(tenant).or_default());
+        let rows = match loaded {
+            Ok(rows) => rows,
+            Err(error) => {
+                if let Some(cached) = current {
+                    cached.refreshing = false;
+                }
+                return Err(error);
+            }
+        };
         // Keep whichever load started last, so a slow old read never replaces a newer one.
-        if current.as_ref().is_none_or(|(at, _)| *at <= started) {
-            *current = Some((started, rows.clone()));
+        if current
+            .as_ref()
+            .is_none_or(|cached| cached.loaded_at <= started)
+        {
+            *current = Some(Cached {
+                loaded_at: started,
+                rows: rows.clone(),
+                refreshing: false,
+            });
         }
         Ok(rows)
     }

@@ -146,7 +146,7 @@ impl RiskQueries {
         let needle = args.text.as_deref().map(str::to_lowercase);
         let now = (self.clock)();
         let kris = self.repo.kris(tenant).await?;
-        let summaries: Vec<KriSummary> = kris
+        let matching: Vec<(&Kri, KriStatus)> = kris
             .iter()
             .filter(|k| {
                 risk.as_ref()
@@ -175,30 +175,41 @@ impl RiskQueries {
                         || k.aliases.iter().any(|a| a.to_lowercase().contains(n))
                 })
             })
-            .map(|k| self.kri_summary(k, now))
-            .filter(|s| args.status.is_none_or(|st| s.status == st))
+            .map(|k| (k, kri_colour(k, now)))
+            .filter(|(_, status)| args.status.is_none_or(|wanted| *status == wanted))
             .collect();
+        // Sort and page over references; build the full answer only for the page.
         let sort = args.sort.unwrap_or(KriSort::Severity);
         let page = paginate(
-            summaries,
+            matching,
             sort.as_str(),
-            |s| {
-                let id = IdKind::Kri.parse(&s.id).unwrap_or_default();
+            |(k, status)| {
                 let parts = match sort {
                     KriSort::Severity => vec![
-                        num(f64::from(rules::kri_severity_rank(s.status))),
-                        text(&s.name),
+                        num(f64::from(rules::kri_severity_rank(*status))),
+                        text(&k.name),
                     ],
-                    KriSort::Name => vec![text(&s.name)],
-                    KriSort::Freshness => vec![num(s
-                        .last_observed_at
-                        .map_or(f64::MIN, |t| t.timestamp_millis() as f64))],
+                    KriSort::Name => vec![text(&k.name)],
+                    KriSort::Freshness => {
+                        vec![num(k
+                            .current_observed_at
+                            .map_or(f64::MIN, |t| t.timestamp_millis() as f64))]
+                    }
                 };
-                SortKey::new(parts, id)
+                SortKey::new(parts, k.id)
             },
             args.cursor.as_deref(),
             args.limit,
         )?;
+        let page = crate::paging::Page {
+            items: page
+                .items
+                .into_iter()
+                .map(|(k, _)| self.kri_summary(k, now))
+                .collect(),
+            next_cursor: page.next_cursor,
+            total: page.total,
+        };
         Ok(KriPage {
             items: page.items,
             next_cursor: page.next_cursor,
@@ -371,7 +382,7 @@ impl RiskQueries {
         );
         let now = (self.clock)();
         let kri_status_by_id: HashMap<i64, KriStatus> =
-            kris.iter().map(|k| (k.id, kri_status(k, now).0)).collect();
+            kris.iter().map(|k| (k.id, kri_colour(k, now))).collect();
         let weak_controls: HashMap<i64, bool> = controls
             .iter()
             .map(|c| (c.id, rules::control_is_weak(c.status, c.effectiveness)))
@@ -832,15 +843,26 @@ impl RiskQueries {
     }
 }
 
-fn kri_status(kri: &Kri, now: DateTime<Utc>) -> (KriStatus, String) {
-    let thresholds = rules::Thresholds {
+fn thresholds(kri: &Kri) -> rules::Thresholds {
+    rules::Thresholds {
         direction: kri.direction,
         warn: kri.warn,
         critical: kri.critical,
         frequency: kri.frequency,
-    };
+    }
+}
+
+fn kri_status(kri: &Kri, now: DateTime<Utc>) -> (KriStatus, String) {
     rules::kri_status(
-        thresholds,
+        thresholds(kri),
+        kri.current_value.zip(kri.current_observed_at),
+        now,
+    )
+}
+
+fn kri_colour(kri: &Kri, now: DateTime<Utc>) -> KriStatus {
+    rules::kri_colour(
+        thresholds(kri),
         kri.current_value.zip(kri.current_observed_at),
         now,
     )

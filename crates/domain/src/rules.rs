@@ -42,18 +42,49 @@ pub fn kri_status(
     current: Option<(f64, DateTime<Utc>)>,
     now: DateTime<Utc>,
 ) -> (KriStatus, String) {
+    (
+        kri_colour(thresholds, current, now),
+        explain_kri_status(thresholds, current, now),
+    )
+}
+
+/// The colour alone, without the sentence (no allocation): for filters, sorts and scores.
+pub fn kri_colour(
+    thresholds: Thresholds,
+    current: Option<(f64, DateTime<Utc>)>,
+    now: DateTime<Utc>,
+) -> KriStatus {
+    match current {
+        None => KriStatus::Unknown,
+        Some((_, observed_at))
+            if now - observed_at > frequency_period(thresholds.frequency) * 2 =>
+        {
+            KriStatus::Unknown
+        }
+        Some((value, _)) => threshold_status(
+            thresholds.direction,
+            thresholds.warn,
+            thresholds.critical,
+            value,
+        ),
+    }
+}
+
+/// The sentence saying why a KRI has its colour.
+fn explain_kri_status(
+    thresholds: Thresholds,
+    current: Option<(f64, DateTime<Utc>)>,
+    now: DateTime<Utc>,
+) -> String {
     let Some((value, observed_at)) = current else {
-        return (KriStatus::Unknown, "no value has been observed yet".into());
+        return "no value has been observed yet".into();
     };
     let max_age = frequency_period(thresholds.frequency) * 2;
     if now - observed_at > max_age {
         let days = (now - observed_at).num_days();
-        return (
-            KriStatus::Unknown,
-            format!(
-                "stale: last value is {days} days old, more than twice its {} frequency",
-                thresholds.frequency
-            ),
+        return format!(
+            "stale: last value is {days} days old, more than twice its {} frequency",
+            thresholds.frequency
         );
     }
     let status = threshold_status(
@@ -66,7 +97,7 @@ pub fn kri_status(
         Direction::HigherIsWorse => (">=", "<"),
         Direction::LowerIsWorse => ("<=", ">"),
     };
-    let reason = match status {
+    match status {
         KriStatus::Red => format!(
             "{value} is {cmp_bad} the critical threshold {}",
             thresholds.critical
@@ -79,8 +110,7 @@ pub fn kri_status(
             "{value} is {cmp_good} the warn threshold {}",
             thresholds.warn
         ),
-    };
-    (status, reason)
+    }
 }
 
 /// Sorting rank of a KRI status: red first, then amber, unknown, green.

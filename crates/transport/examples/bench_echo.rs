@@ -11,6 +11,10 @@ use rmcp::transport::streamable_http_server::session::never::NeverSessionManager
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use rmcp::{ServerHandler, tool, tool_handler, tool_router};
 
+/// The same allocator as draxis-server, so the comparison measures the work, not malloc.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Debug, serde::Deserialize, serde::Serialize, schemars::JsonSchema)]
 struct EchoMessage {
     /// Text to send back.

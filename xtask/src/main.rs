@@ -47,17 +47,25 @@ enum Task {
     },
 }
 
-fn main() -> anyhow::Result<()> {
+fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let root = project_root();
-    std::env::set_current_dir(&root)?;
-    match cli.command {
-        Task::Test => test::run(&root),
-        Task::Codegen { check } => codegen::run(&root, check),
-        Task::BenchMcp {
-            seconds,
-            connections,
-        } => bench::run(&root, seconds, connections),
+    let outcome = std::env::set_current_dir(&root)
+        .map_err(anyhow::Error::from)
+        .and_then(|()| match cli.command {
+            Task::Test => test::run(&root),
+            Task::Codegen { check } => codegen::run(&root, check),
+            Task::BenchMcp {
+                seconds,
+                connections,
+            } => bench::run(&root, seconds, connections),
+        });
+    match outcome {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("xtask: error: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
     }
 }
 

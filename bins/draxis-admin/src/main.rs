@@ -16,7 +16,7 @@ use draxis_store::{SeedOutcome, Store, redact_url};
 #[command(version, about, long_about)]
 struct Cli {
     /// Database: sqlite://PATH or postgres://USER@HOST:PORT/DB.
-    #[arg(long, global = true, env = "DRAXIS_DATABASE_URL", default_value = draxis_store::DEFAULT_DATABASE_URL)]
+    #[arg(long, global = true, env = "DRAXIS_DATABASE_URL", hide_env_values = true, default_value = draxis_store::DEFAULT_DATABASE_URL)]
     database: String,
 
     #[command(subcommand)]

@@ -27,7 +27,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[command(version, about, long_about)]
 struct Args {
     /// Database: sqlite://PATH (created if missing) or postgres://USER@HOST:PORT/DB.
-    #[arg(long, env = "DRAXIS_DATABASE_URL", default_value = draxis_store::DEFAULT_DATABASE_URL)]
+    #[arg(long, env = "DRAXIS_DATABASE_URL", hide_env_values = true, default_value = draxis_store::DEFAULT_DATABASE_URL)]
     database: String,
 
     /// Address to listen on.

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 
 use crate::queries::QueryError;
-use draxis_protocol::types::{DEFAULT_LIMIT, MAX_LIMIT};
+use draxis_protocol::types::{DEFAULT_LIMIT, MAX_LIMIT, Page};
 
 /// One component of a sort key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -105,14 +105,6 @@ pub fn page_limit(limit: Option<u32>) -> Result<usize, QueryError> {
         ))),
         n => Ok(n as usize),
     }
-}
-
-/// One page of results.
-#[derive(Debug, Clone)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub next_cursor: Option<String>,
-    pub total: u64,
 }
 
 /// Sorts `items` by `key`, and returns the page after `cursor`.

@@ -201,7 +201,7 @@ impl RiskQueries {
             args.cursor.as_deref(),
             args.limit,
         )?;
-        let page = crate::paging::Page {
+        let page = Page {
             items: page
                 .items
                 .into_iter()
@@ -210,11 +210,7 @@ impl RiskQueries {
             next_cursor: page.next_cursor,
             total: page.total,
         };
-        Ok(KriPage {
-            items: page.items,
-            next_cursor: page.next_cursor,
-            total: page.total,
-        })
+        Ok(page)
     }
 
     /// `get_kri`.
@@ -365,11 +361,7 @@ impl RiskQueries {
             args.cursor.as_deref(),
             args.limit,
         )?;
-        Ok(ControlPage {
-            items: page.items,
-            next_cursor: page.next_cursor,
-            total: page.total,
-        })
+        Ok(page)
     }
 
     /// Risks with their computed scores, in no particular order.
@@ -500,11 +492,7 @@ impl RiskQueries {
             args.cursor.as_deref(),
             args.limit,
         )?;
-        Ok(RiskPage {
-            items: page.items,
-            next_cursor: page.next_cursor,
-            total: page.total,
-        })
+        Ok(page)
     }
 
     /// `list_outcomes`.
@@ -557,11 +545,7 @@ impl RiskQueries {
             args.cursor.as_deref(),
             args.limit,
         )?;
-        Ok(OutcomePage {
-            items: page.items,
-            next_cursor: page.next_cursor,
-            total: page.total,
-        })
+        Ok(page)
     }
 
     /// `list_vendors`.
@@ -633,11 +617,7 @@ impl RiskQueries {
             args.cursor.as_deref(),
             args.limit,
         )?;
-        Ok(VendorPage {
-            items: page.items,
-            next_cursor: page.next_cursor,
-            total: page.total,
-        })
+        Ok(page)
     }
 
     /// `get_asset_inventory`: storage filters and pages (the inventory is the one large set).
@@ -787,11 +767,7 @@ impl RiskQueries {
             args.cursor.as_deref(),
             args.limit,
         )?;
-        Ok(SimulationPage {
-            items: page.items,
-            next_cursor: page.next_cursor,
-            total: page.total,
-        })
+        Ok(page)
     }
 
     /// `list_integrations`.
@@ -835,11 +811,7 @@ impl RiskQueries {
             args.cursor.as_deref(),
             args.limit,
         )?;
-        Ok(IntegrationPage {
-            items: page.items,
-            next_cursor: page.next_cursor,
-            total: page.total,
-        })
+        Ok(page)
     }
 }
 

@@ -9,6 +9,18 @@ pub const MAX_LIMIT: u32 = 200;
 /// Page size when the caller gives none.
 pub const DEFAULT_LIMIT: u32 = 25;
 
+/// One page of a list tool's results.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Page<T> {
+    /// This page of results.
+    pub items: Vec<T>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+    /// Number of matching rows, on all pages.
+    pub total: u64,
+}
+
 macro_rules! wire_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
@@ -250,16 +262,7 @@ pub struct KriSummary {
 }
 
 /// A page of KRIs.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct KriPage {
-    /// This page of results.
-    pub items: Vec<KriSummary>,
-    /// Pass as `cursor` to get the next page; absent on the last page.
-    pub next_cursor: Option<String>,
-    /// Number of KRIs matching the filters, on all pages.
-    pub total: u64,
-}
+pub type KriPage = Page<KriSummary>;
 
 /// Arguments of `get_kri`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
@@ -389,16 +392,7 @@ pub struct ControlSummary {
 }
 
 /// A page of controls.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ControlPage {
-    /// This page of results.
-    pub items: Vec<ControlSummary>,
-    /// Pass as `cursor` to get the next page; absent on the last page.
-    pub next_cursor: Option<String>,
-    /// Number of matching rows, on all pages.
-    pub total: u64,
-}
+pub type ControlPage = Page<ControlSummary>;
 
 // ---------------------------------------------------------------- risks
 
@@ -496,16 +490,7 @@ pub struct RiskSummary {
 }
 
 /// A page of risks.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct RiskPage {
-    /// This page of results.
-    pub items: Vec<RiskSummary>,
-    /// Pass as `cursor` to get the next page; absent on the last page.
-    pub next_cursor: Option<String>,
-    /// Number of matching rows, on all pages.
-    pub total: u64,
-}
+pub type RiskPage = Page<RiskSummary>;
 
 // ---------------------------------------------------------------- outcomes
 
@@ -555,16 +540,7 @@ pub struct OutcomeSummary {
 }
 
 /// A page of outcomes.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct OutcomePage {
-    /// This page of results.
-    pub items: Vec<OutcomeSummary>,
-    /// Pass as `cursor` to get the next page; absent on the last page.
-    pub next_cursor: Option<String>,
-    /// Number of matching rows, on all pages.
-    pub total: u64,
-}
+pub type OutcomePage = Page<OutcomeSummary>;
 
 // ---------------------------------------------------------------- vendors
 
@@ -629,16 +605,7 @@ pub struct VendorSummary {
 }
 
 /// A page of vendors.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct VendorPage {
-    /// This page of results.
-    pub items: Vec<VendorSummary>,
-    /// Pass as `cursor` to get the next page; absent on the last page.
-    pub next_cursor: Option<String>,
-    /// Number of matching rows, on all pages.
-    pub total: u64,
-}
+pub type VendorPage = Page<VendorSummary>;
 
 // ---------------------------------------------------------------- assets
 
@@ -845,16 +812,7 @@ pub struct SimulationSummary {
 }
 
 /// A page of simulations.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct SimulationPage {
-    /// This page of results.
-    pub items: Vec<SimulationSummary>,
-    /// Pass as `cursor` to get the next page; absent on the last page.
-    pub next_cursor: Option<String>,
-    /// Number of matching rows, on all pages.
-    pub total: u64,
-}
+pub type SimulationPage = Page<SimulationSummary>;
 
 // ---------------------------------------------------------------- integrations
 
@@ -914,13 +872,4 @@ pub struct IntegrationSummary {
 }
 
 /// A page of integrations.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct IntegrationPage {
-    /// This page of results.
-    pub items: Vec<IntegrationSummary>,
-    /// Pass as `cursor` to get the next page; absent on the last page.
-    pub next_cursor: Option<String>,
-    /// Number of matching rows, on all pages.
-    pub total: u64,
-}
+pub type IntegrationPage = Page<IntegrationSummary>;

@@ -76,8 +76,17 @@ fn tool_error(message: impl Into<String>) -> CallToolResult {
 
 fn answer<R: Serialize>(tool: &str, outcome: Result<R, QueryError>) -> CallToolResult {
     match outcome {
-        Ok(result) => match serde_json::to_value(&result) {
-            Ok(value) => CallToolResult::structured(value),
+        // The text copy is serialized straight from the typed result: going through the
+        // Value's Display (as CallToolResult::structured does) costs a fmt round trip per
+        // string and showed up in the load profile.
+        Ok(result) => match serde_json::to_string(&result)
+            .and_then(|text| Ok((text, serde_json::to_value(&result)?)))
+        {
+            Ok((text, value)) => {
+                let mut answer = CallToolResult::success(vec![ContentBlock::text(text)]);
+                answer.structured_content = Some(value);
+                answer
+            }
             Err(error) => {
                 tracing::error!(tool, %error, "could not serialize a tool result");
                 tool_error("Draxis could not encode this result; please report it.")

@@ -1,0 +1,180 @@
+//! From simulated annual losses to the figures a risk owner reads: mean, percentiles,
+//! value at risk, expected shortfall, chance of a loss-free year and the loss exceedance
+//! curve. Linear-time selection, not a full sort: most simulated years are loss-free
+//! and only a handful of order statistics are needed.
+
+/// One point of the loss exceedance curve.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ExceedancePoint {
+    pub loss: f64,
+    /// Probability that the annual loss exceeds `loss`.
+    pub probability: f64,
+}
+
+/// Summary of a simulated annual loss distribution.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LossSummary {
+    pub iterations: u64,
+    pub mean: f64,
+    pub p50: f64,
+    pub p90: f64,
+    pub p95: f64,
+    pub p99: f64,
+    /// Value at risk at 95%: the annual loss exceeded in 5% of years (= P95).
+    pub var95: f64,
+    /// Value at risk at 99% (= P99).
+    pub var99: f64,
+    /// Mean annual loss over the worst 1% of years.
+    pub expected_shortfall99: f64,
+    pub probability_of_zero_loss: f64,
+    pub min: f64,
+    pub max: f64,
+    /// About 100 points, losses ascending, probabilities non-increasing.
+    pub exceedance_curve: Vec<ExceedancePoint>,
+}
+
+/// Points on the loss exceedance curve.
+const CURVE_POINTS: usize = 100;
+
+/// The k-th smallest (0-based) of `values`, reordering them.
+fn kth(values: &mut [f64], k: usize) -> f64 {
+    *values.select_nth_unstable_by(k, f64::total_cmp).1
+}
+
+impl LossSummary {
+    /// Summarises annual losses (non-negative). `losses` must not be empty.
+    pub fn from_losses(mut losses: Vec<f64>) -> Self {
+        let n = losses.len().max(1);
+        let total: f64 = losses.iter().sum();
+        let (min, max) = losses
+            .iter()
+            .fold((f64::INFINITY, 0.0_f64), |(lo, hi), &x| {
+                (lo.min(x), hi.max(x))
+            });
+        // Move the loss-free years to the front; order statistics of the rest are selected.
+        let mut zeros = 0;
+        for i in 0..losses.len() {
+            if losses[i] <= 0.0 {
+                losses.swap(i, zeros);
+                zeros += 1;
+            }
+        }
+        let positive = &mut losses[zeros..];
+        // Inverse-CDF quantile: the ceil(q·n)-th smallest year.
+        let mut quantile = |q: f64| -> f64 {
+            let rank = ((q * n as f64).ceil() as usize).clamp(1, n) - 1;
+            if rank < zeros {
+                0.0
+            } else {
+                kth(positive, rank - zeros)
+            }
+        };
+        let (p50, p90, p95, p99) = (
+            quantile(0.50),
+            quantile(0.90),
+            quantile(0.95),
+            quantile(0.99),
+        );
+        // Worst 1% of years: after selecting P99 the larger values sit above it.
+        let tail = (n as f64 * 0.01).ceil() as usize;
+        let tail_sum: f64 = if tail <= positive.len() {
+            let from = positive.len() - tail;
+            if from < positive.len() {
+                kth(positive, from);
+            }
+            positive[from..].iter().sum()
+        } else {
+            positive.iter().sum()
+        };
+        let expected_shortfall99 = tail_sum / tail.max(1) as f64;
+        let exceedance_curve = exceedance_curve(positive, n, max);
+        Self {
+            iterations: n as u64,
+            mean: total / n as f64,
+            p50,
+            p90,
+            p95,
+            p99,
+            var95: p95,
+            var99: p99,
+            expected_shortfall99,
+            probability_of_zero_loss: zeros as f64 / n as f64,
+            min: if min.is_finite() { min } else { 0.0 },
+            max,
+            exceedance_curve,
+        }
+    }
+}
+
+/// P(annual loss > t) at thresholds spaced evenly in log between the smallest positive
+/// loss and the largest, starting from 0.
+fn exceedance_curve(positive: &[f64], n: usize, max: f64) -> Vec<ExceedancePoint> {
+    let smallest = positive.iter().copied().fold(f64::INFINITY, f64::min);
+    if positive.is_empty() || !smallest.is_finite() {
+        return vec![ExceedancePoint {
+            loss: 0.0,
+            probability: 0.0,
+        }];
+    }
+    let (lo, hi) = (smallest.ln(), max.ln().max(smallest.ln()));
+    let mut thresholds = vec![0.0];
+    thresholds.extend(
+        (0..CURVE_POINTS - 1)
+            .map(|i| (lo + (hi - lo) * i as f64 / (CURVE_POINTS - 2) as f64).exp()),
+    );
+    // Each loss exceeds the thresholds below it: count by bucket, then sum from the top.
+    let mut below = vec![0u64; thresholds.len() + 1];
+    for &loss in positive {
+        below[thresholds.partition_point(|&t| t < loss)] += 1;
+    }
+    let mut exceeding = 0u64;
+    let mut counts = vec![0u64; thresholds.len()];
+    for i in (0..thresholds.len()).rev() {
+        exceeding += below[i + 1];
+        counts[i] = exceeding;
+    }
+    thresholds
+        .into_iter()
+        .zip(counts)
+        .map(|(loss, count)| ExceedancePoint {
+            loss,
+            probability: count as f64 / n as f64,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_known_sample() {
+        let losses: Vec<f64> = (0..100)
+            .map(|i| if i < 50 { 0.0 } else { (i - 49) as f64 })
+            .collect();
+        let s = LossSummary::from_losses(losses);
+        assert_eq!(s.probability_of_zero_loss, 0.5);
+        assert_eq!(s.p50, 0.0);
+        assert_eq!(s.p90, 40.0);
+        assert_eq!(s.p99, 49.0);
+        assert_eq!(s.max, 50.0);
+        assert_eq!(s.expected_shortfall99, 50.0);
+        assert_eq!(s.mean, (1..=50).sum::<i32>() as f64 / 100.0);
+        assert_eq!(
+            s.exceedance_curve[0],
+            ExceedancePoint {
+                loss: 0.0,
+                probability: 0.5
+            }
+        );
+    }
+
+    #[test]
+    fn all_zero_years() {
+        let s = LossSummary::from_losses(vec![0.0; 10]);
+        assert_eq!(
+            (s.mean, s.p99, s.max, s.probability_of_zero_loss),
+            (0.0, 0.0, 0.0, 1.0)
+        );
+    }
+}

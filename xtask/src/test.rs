@@ -101,6 +101,21 @@ fn end_to_end(
     let server = RunningServer::start(binaries, database, &[])?;
     let acme = server.mint_token(binaries, "acme", "read")?;
     let globex = server.mint_token(binaries, "globex", "read")?;
+    // Leave one run for the server's background worker; the e2e script waits for it.
+    run_command(Command::new(binaries.join("draxis-admin")).args([
+        "--database",
+        database,
+        "simulate",
+        "--tenant",
+        "acme",
+        "--risk",
+        "R-001",
+        "--iterations",
+        "50000",
+        "--seed",
+        "99",
+        "--queue",
+    ]))?;
     // Tokens travel in the environment so they never appear in the echoed command line.
     run_command(
         Command::new(python)

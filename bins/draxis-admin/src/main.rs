@@ -6,6 +6,11 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use draxis_auth::Scopes;
+use std::sync::Arc;
+
+use draxis_domain::entities::Tenant;
+use draxis_domain::repository::{RefKind, RiskRepository};
+use draxis_domain::simulations::{SimulationService, Subject};
 use draxis_store::{SeedOutcome, Store, redact_url};
 
 /// Operate a Draxis installation: tenants, API tokens, migrations, demo data.
@@ -36,6 +41,29 @@ enum Command {
     /// Demo data.
     #[command(subcommand)]
     Demo(DemoCommand),
+    /// Run Monte Carlo loss simulations (FAIR) for a risk, an outcome, or all of them.
+    Simulate {
+        #[arg(long)]
+        tenant: String,
+        /// A risk, by ref or id (risk_3).
+        #[arg(long, group = "subject")]
+        risk: Option<String>,
+        /// An outcome, by ref (O-01) or id (out_2): its risks' losses summed per year.
+        #[arg(long, group = "subject")]
+        outcome: Option<String>,
+        /// Every risk and every outcome of the tenant.
+        #[arg(long, group = "subject")]
+        all: bool,
+        /// Simulated years (1-10,000,000).
+        #[arg(long, default_value_t = draxis_domain::simulations::DEFAULT_ITERATIONS)]
+        iterations: u64,
+        /// Random seed: the same seed and register give the same results.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Only queue the runs; a running draxis-server computes them in the background.
+        #[arg(long)]
+        queue: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -92,6 +120,21 @@ enum DemoCommand {
     Seed,
 }
 
+fn simulations(store: &Store) -> SimulationService {
+    SimulationService::new(Arc::new(store.clone()), Arc::new(store.clone()))
+}
+
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+async fn lookup(store: &Store, tenant: &Tenant, kind: RefKind, key: &str) -> anyhow::Result<i64> {
+    match store.find_ref(tenant.id, kind, key).await? {
+        Some(link) => Ok(link.id),
+        None => anyhow::bail!("no {kind:?} `{key}` in tenant {}", tenant.slug),
+    }
+}
+
 fn when(time: Option<chrono::DateTime<chrono::Utc>>) -> String {
     time.map_or_else(|| "-".into(), |t| t.format("%Y-%m-%d %H:%M").to_string())
 }
@@ -114,9 +157,10 @@ async fn run(store: &Store, command: Command) -> anyhow::Result<()> {
         Command::Demo(DemoCommand::Seed) => {
             match store.seed_demo(chrono::Utc::now().date_naive()).await? {
                 SeedOutcome::Seeded(tenants) => {
-                    for (slug, kris, observations, assets) in tenants {
+                    for t in tenants {
                         eprintln!(
-                            "seeded {slug}: {kris} KRIs, {observations} observations, {assets} assets"
+                            "seeded {}: {} KRIs, {} observations, {} assets, {} simulations",
+                            t.slug, t.kris, t.observations, t.assets, t.simulations
                         );
                     }
                 }
@@ -125,6 +169,67 @@ async fn run(store: &Store, command: Command) -> anyhow::Result<()> {
                         "the database already has tenants ({}); demo seed only fills an empty database",
                         slugs.join(", ")
                     )
+                }
+            }
+        }
+        Command::Simulate {
+            tenant,
+            risk,
+            outcome,
+            all,
+            iterations,
+            seed,
+            queue,
+        } => {
+            let tenant = store.require_tenant(&tenant).await?;
+            let service = simulations(store);
+            let subject = match (risk, outcome, all) {
+                (Some(key), _, _) => Some(Subject::Risk(
+                    lookup(store, &tenant, RefKind::Risk, &key).await?,
+                )),
+                (_, Some(key), _) => Some(Subject::Outcome(
+                    lookup(store, &tenant, RefKind::Outcome, &key).await?,
+                )),
+                (_, _, true) => None,
+                _ => anyhow::bail!("say what to simulate: --risk REF, --outcome REF or --all"),
+            };
+            match (subject, queue) {
+                (Some(subject), true) => {
+                    let id = service
+                        .enqueue(tenant.id, subject, iterations, seed)
+                        .await
+                        .map_err(anyhow::Error::msg)?;
+                    eprintln!(
+                        "queued simulation sim_{id}; a running draxis-server will compute it"
+                    );
+                }
+                (Some(subject), false) => {
+                    let started = std::time::Instant::now();
+                    let (id, results) = service
+                        .run_now(tenant.id, subject, iterations, seed, threads())
+                        .await
+                        .map_err(anyhow::Error::msg)?;
+                    eprintln!(
+                        "sim_{id}: {iterations} years in {:.0} ms; mean annual loss {:.0}, P90 {:.0}, P99 {:.0}, expected shortfall 99% {:.0}, no-loss years {:.1}%",
+                        started.elapsed().as_secs_f64() * 1000.0,
+                        results.mean_annual_loss,
+                        results.p90,
+                        results.p99,
+                        results.expected_shortfall99,
+                        results.probability_of_zero_loss * 100.0
+                    );
+                }
+                (None, true) => anyhow::bail!("--queue takes one --risk or --outcome"),
+                (None, false) => {
+                    let started = std::time::Instant::now();
+                    let runs = service
+                        .run_all(tenant.id, iterations, seed, threads())
+                        .await
+                        .map_err(anyhow::Error::msg)?;
+                    eprintln!(
+                        "{runs} simulations of {iterations} years in {:.0} ms",
+                        started.elapsed().as_secs_f64() * 1000.0
+                    );
                 }
             }
         }

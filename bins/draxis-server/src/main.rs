@@ -1,5 +1,7 @@
 //! `draxis-server`: serves the MCP endpoint over HTTP on SQLite or PostgreSQL.
 
+mod worker;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,6 +11,7 @@ use clap::Parser;
 use draxis_auth::TokenVerifier;
 use draxis_domain::RiskQueries;
 use draxis_domain::cache::CachedRepository;
+use draxis_domain::simulations::SimulationService;
 use draxis_store::{SeedOutcome, Store, redact_url};
 use draxis_transport::{AppState, HttpConfig, flush_token_use_periodically, router};
 use tokio_util::sync::CancellationToken;
@@ -94,8 +97,15 @@ async fn main() -> anyhow::Result<()> {
             .context("seeding demo data")?
         {
             SeedOutcome::Seeded(tenants) => {
-                for (slug, kris, observations, assets) in tenants {
-                    tracing::info!(tenant = %slug, kris, observations, assets, "seeded demo tenant");
+                for t in tenants {
+                    tracing::info!(
+                        tenant = %t.slug,
+                        kris = t.kris,
+                        observations = t.observations,
+                        assets = t.assets,
+                        simulations = t.simulations,
+                        "seeded demo tenant"
+                    );
                 }
             }
             SeedOutcome::AlreadyHasData(slugs) => {
@@ -109,12 +119,12 @@ async fn main() -> anyhow::Result<()> {
         TokenVerifier::new(Arc::new(store.clone()))
             .with_cache_ttl(Duration::from_millis(args.token_cache_ms)),
     );
-    let repository = CachedRepository::new(
+    let repository = Arc::new(CachedRepository::new(
         Arc::new(store.clone()),
         Duration::from_millis(args.read_cache_ms),
-    );
+    ));
     let state = AppState {
-        queries: RiskQueries::new(Arc::new(repository)),
+        queries: RiskQueries::new(repository.clone()),
         verifier: verifier.clone(),
     };
     let mut allowed_hosts: Vec<String> = vec!["localhost".into(), "127.0.0.1".into(), "::1".into()];
@@ -144,6 +154,13 @@ async fn main() -> anyhow::Result<()> {
             )
         })?;
     let local = listener.local_addr()?;
+    let simulations = SimulationService::new(repository.clone(), Arc::new(store.clone()));
+    let simulation_worker = tokio::spawn(worker::run_simulations(
+        simulations,
+        repository,
+        Duration::from_secs(2),
+        shutdown.clone(),
+    ));
     let flusher = tokio::spawn(flush_token_use_periodically(
         verifier,
         Duration::from_secs(args.token_use_flush_secs.max(1)),
@@ -168,6 +185,7 @@ async fn main() -> anyhow::Result<()> {
         .await?;
     shutdown.cancel();
     flusher.await.ok();
+    simulation_worker.await.ok();
     store.close().await;
     Ok(())
 }

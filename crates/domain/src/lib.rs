@@ -10,6 +10,7 @@ pub mod paging;
 pub mod queries;
 pub mod repository;
 pub mod rules;
+pub mod simulations;
 
 pub use draxis_auth::TenantId;
 pub use queries::{QueryError, RiskQueries};

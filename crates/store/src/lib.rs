@@ -9,6 +9,7 @@ mod admin;
 mod read;
 mod rows;
 mod seed;
+mod simulations;
 mod tokens;
 
 use std::str::FromStr;
@@ -19,7 +20,7 @@ use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
 pub use admin::{AdminError, CreatedToken};
-pub use seed::SeedOutcome;
+pub use seed::{SeedError, SeedOutcome, SeededTenant};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");

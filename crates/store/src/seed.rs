@@ -1,7 +1,11 @@
 //! Filling an empty database with the demo tenants, in one transaction.
 
 use chrono::{NaiveDate, Utc};
+use std::sync::Arc;
+
+use draxis_domain::TenantId;
 use draxis_domain::demo::{DemoTenant, demo_tenants};
+use draxis_domain::simulations::SimulationService;
 use sqlx::any::AnyArguments;
 use sqlx::{Any, Arguments, AssertSqlSafe, Row, Transaction};
 
@@ -11,11 +15,35 @@ use crate::rows::{list_json, ms};
 /// What `seed_demo` did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SeedOutcome {
-    /// The demo tenants were created: (slug, KRIs, observations, assets) each.
-    Seeded(Vec<(String, usize, usize, usize)>),
+    /// The demo tenants were created.
+    Seeded(Vec<SeededTenant>),
     /// The database already had tenants; nothing was written.
     AlreadyHasData(Vec<String>),
 }
+
+/// One demo tenant as seeded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeededTenant {
+    pub slug: String,
+    pub kris: usize,
+    pub observations: usize,
+    pub assets: usize,
+    /// Completed simulation runs: one per risk and per outcome.
+    pub simulations: usize,
+}
+
+/// Why seeding failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    #[error(transparent)]
+    Sql(#[from] sqlx::Error),
+    #[error("demo simulations failed: {0}")]
+    Simulation(String),
+}
+
+/// Simulated years per demo run, and the seed they start from.
+const DEMO_ITERATIONS: u64 = draxis_domain::simulations::DEFAULT_ITERATIONS;
+const DEMO_SEED: u64 = 20_261_124;
 
 /// A value bound into a bulk insert.
 enum Cell {
@@ -119,8 +147,9 @@ async fn insert_returning_id(
 }
 
 impl Store {
-    /// Seeds the demo tenants as of `today` into an empty database.
-    pub async fn seed_demo(&self, today: NaiveDate) -> Result<SeedOutcome, sqlx::Error> {
+    /// Seeds the demo tenants as of `today` into an empty database, then computes a real
+    /// simulation run for every demo risk and outcome (nothing is invented).
+    pub async fn seed_demo(&self, today: NaiveDate) -> Result<SeedOutcome, SeedError> {
         let existing: Vec<String> = sqlx::query("SELECT slug FROM tenants ORDER BY slug")
             .fetch_all(&self.pool)
             .await?
@@ -131,19 +160,29 @@ impl Store {
             return Ok(SeedOutcome::AlreadyHasData(existing));
         }
         let mut tx = self.pool.begin().await?;
-        let mut summary = Vec::new();
+        let mut seeded = Vec::new();
         for tenant in demo_tenants(today) {
-            summary.push(seed_tenant(&mut tx, &tenant).await?);
+            seeded.push(seed_tenant(&mut tx, &tenant).await?);
         }
         tx.commit().await?;
-        Ok(SeedOutcome::Seeded(summary))
+        let simulations = SimulationService::new(Arc::new(self.clone()), Arc::new(self.clone()));
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        for (tenant, seeded) in seeded.iter_mut() {
+            seeded.simulations = simulations
+                .run_all(*tenant, DEMO_ITERATIONS, DEMO_SEED, threads)
+                .await
+                .map_err(SeedError::Simulation)?;
+        }
+        Ok(SeedOutcome::Seeded(
+            seeded.into_iter().map(|(_, s)| s).collect(),
+        ))
     }
 }
 
 async fn seed_tenant(
     tx: &mut Transaction<'_, Any>,
     t: &DemoTenant,
-) -> Result<(String, usize, usize, usize), sqlx::Error> {
+) -> Result<(TenantId, SeededTenant), sqlx::Error> {
     let now = ms(Utc::now());
     let tenant_id = insert_returning_id(
         tx,
@@ -503,10 +542,12 @@ async fn seed_tenant(
         assets,
     )
     .await?;
-    Ok((
-        t.slug.clone(),
-        t.kris.len(),
-        observation_count,
-        t.assets.len(),
-    ))
+    let seeded = SeededTenant {
+        slug: t.slug.clone(),
+        kris: t.kris.len(),
+        observations: observation_count,
+        assets: t.assets.len(),
+        simulations: 0,
+    };
+    Ok((TenantId(tenant_id), seeded))
 }

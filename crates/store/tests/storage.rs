@@ -20,9 +20,14 @@ async fn run_suite(store: Store, url: String) {
     let SeedOutcome::Seeded(summary) = store.seed_demo(today).await.unwrap() else {
         panic!("fresh database")
     };
-    assert_eq!(summary[0].0, "acme");
-    assert_eq!(summary[0].1, 40);
-    assert!(summary[0].3 >= 2000);
+    assert_eq!(summary[0].slug, "acme");
+    assert_eq!(summary[0].kris, 40);
+    assert!(summary[0].assets >= 2000);
+    assert_eq!(
+        summary[0].simulations,
+        26 + 7,
+        "one run per demo risk and outcome"
+    );
     assert!(matches!(
         store.seed_demo(today).await.unwrap(),
         SeedOutcome::AlreadyHasData(_)
@@ -420,10 +425,104 @@ async fn queries_answer_on_real_rows(store: &Store, acme: &draxis_domain::entiti
         .unwrap();
     assert!(outcomes.total >= 6);
     let sims = queries
-        .list_simulations(&who, ListSimulationsArgs::default())
+        .list_simulations(
+            &who,
+            ListSimulationsArgs {
+                limit: Some(200),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
-    assert_eq!(sims.total, 0, "the demo invents no simulation results");
+    assert_eq!(sims.total, 33, "a real run per demo risk and outcome");
+    assert!(
+        sims.items
+            .iter()
+            .all(|s| s.status == SimulationStatus::Completed && s.results.is_some())
+    );
+    let by_loss = queries
+        .list_risks(
+            &who,
+            ListRisksArgs {
+                sort: Some(RiskSort::SimulatedLoss),
+                limit: Some(200),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let losses: Vec<f64> = by_loss
+        .items
+        .iter()
+        .map(|r| r.latest_simulated_annual_loss.unwrap())
+        .collect();
+    assert!(
+        losses.windows(2).all(|w| w[0] >= w[1]),
+        "sorted by simulated loss: {losses:?}"
+    );
+    let outcomes = queries
+        .list_outcomes(&who, ListOutcomesArgs::default())
+        .await
+        .unwrap();
+    assert!(
+        outcomes
+            .items
+            .iter()
+            .all(|o| o.aggregate_annual_loss.is_some())
+    );
+    queued_runs_are_claimed_once_and_recorded(store, acme).await;
+}
+
+async fn queued_runs_are_claimed_once_and_recorded(
+    store: &Store,
+    acme: &draxis_domain::entities::Tenant,
+) {
+    use draxis_domain::simulations::{SimulationService, Subject};
+    let service = SimulationService::new(Arc::new(store.clone()), Arc::new(store.clone()));
+    let risk = store.risks(acme.id).await.unwrap()[0].id;
+    let id = service
+        .enqueue(acme.id, Subject::Risk(risk), 10_000, 5)
+        .await
+        .unwrap();
+    assert!(
+        service
+            .enqueue(acme.id, Subject::Risk(risk), 0, 5)
+            .await
+            .is_err(),
+        "zero iterations refused"
+    );
+    let claimed = service.claim_next().await.unwrap().expect("the queued run");
+    assert_eq!(
+        (claimed.id, claimed.iterations, claimed.seed),
+        (id, 10_000, 5)
+    );
+    assert!(
+        service.claim_next().await.unwrap().is_none(),
+        "a run is claimed once"
+    );
+    let started = Utc::now();
+    let plan = service.prepare(claimed.clone()).await.unwrap();
+    service
+        .finish(&claimed, started, plan.run(2))
+        .await
+        .unwrap();
+    let queries = RiskQueries::new(Arc::new(store.clone()));
+    let runs = queries
+        .list_simulations(
+            &principal(acme),
+            ListSimulationsArgs {
+                risk: Some(format!("risk_{risk}")),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(runs.total, 2);
+    assert!(
+        runs.items
+            .iter()
+            .all(|r| r.status == SimulationStatus::Completed)
+    );
 }
 
 #[tokio::test]

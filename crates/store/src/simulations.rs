@@ -1,0 +1,133 @@
+//! The simulation queue: runs wait as `queued`, a worker claims one atomically
+//! (`queued` → `running`), and the run ends `completed` with results or `failed`.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use draxis_domain::TenantId;
+use draxis_domain::repository::{SimulationQueue, StorageResult};
+use draxis_domain::simulations::{QueuedSimulation, Subject};
+use sqlx::Row;
+
+use crate::Store;
+use crate::rows::{ms, storage};
+
+#[async_trait]
+impl SimulationQueue for Store {
+    async fn enqueue_simulation(
+        &self,
+        tenant: TenantId,
+        subject: Subject,
+        iterations: u64,
+        seed: u64,
+        parameters_json: &str,
+    ) -> StorageResult<i64> {
+        let (risk, outcome) = match subject {
+            Subject::Risk(id) => (Some(id), None),
+            Subject::Outcome(id) => (None, Some(id)),
+        };
+        let row = sqlx::query(
+            "INSERT INTO simulations (tenant_id, risk_id, outcome_id, status, iterations, seed, parameters, created_at) \
+             VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(tenant.0)
+        .bind(risk)
+        .bind(outcome)
+        .bind(iterations as i64)
+        .bind(seed as i64)
+        .bind(parameters_json)
+        .bind(ms(Utc::now()))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(storage)?;
+        row.try_get(0).map_err(storage)
+    }
+
+    async fn claim_next_simulation(&self) -> StorageResult<Option<QueuedSimulation>> {
+        // Another worker may take the same row between the two statements; the status
+        // check in the UPDATE lets exactly one of them win, the other looks again.
+        for _ in 0..8 {
+            let Some(row) = sqlx::query(
+                "SELECT id, tenant_id, risk_id, outcome_id, iterations, seed FROM simulations \
+                 WHERE status = 'queued' ORDER BY id LIMIT 1",
+            )
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(storage)?
+            else {
+                return Ok(None);
+            };
+            let id: i64 = row.try_get("id").map_err(storage)?;
+            let tenant = TenantId(row.try_get("tenant_id").map_err(storage)?);
+            if !self.mark_running(tenant, id).await? {
+                continue;
+            }
+            let risk: Option<i64> = row.try_get("risk_id").map_err(storage)?;
+            let outcome: Option<i64> = row.try_get("outcome_id").map_err(storage)?;
+            let subject = match (risk, outcome) {
+                (Some(id), _) => Subject::Risk(id),
+                (None, Some(id)) => Subject::Outcome(id),
+                (None, None) => {
+                    self.finish_simulation(
+                        tenant,
+                        id,
+                        Utc::now(),
+                        Utc::now(),
+                        Err("run names no risk or outcome"),
+                    )
+                    .await?;
+                    continue;
+                }
+            };
+            return Ok(Some(QueuedSimulation {
+                id,
+                tenant,
+                subject,
+                iterations: row.try_get::<i64, _>("iterations").map_err(storage)?.max(0) as u64,
+                seed: row.try_get::<i64, _>("seed").map_err(storage)? as u64,
+            }));
+        }
+        Ok(None)
+    }
+
+    async fn mark_running(&self, tenant: TenantId, id: i64) -> StorageResult<bool> {
+        let done = sqlx::query(
+            "UPDATE simulations SET status = 'running', started_at = $1 WHERE id = $2 AND tenant_id = $3 AND status = 'queued'",
+        )
+        .bind(ms(Utc::now()))
+        .bind(id)
+        .bind(tenant.0)
+        .execute(&self.pool)
+        .await
+        .map_err(storage)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn finish_simulation(
+        &self,
+        tenant: TenantId,
+        id: i64,
+        started_at: DateTime<Utc>,
+        finished_at: DateTime<Utc>,
+        outcome: Result<&str, &str>,
+    ) -> StorageResult<()> {
+        let (status, results, error) = match outcome {
+            Ok(results) => ("completed", Some(results), None),
+            Err(error) => ("failed", None, Some(error)),
+        };
+        sqlx::query(
+            "UPDATE simulations SET status = $1, results = $2, error = $3, started_at = $4, finished_at = $5 \
+             WHERE id = $6 AND tenant_id = $7",
+        )
+        .bind(status)
+        .bind(results)
+        .bind(error)
+        .bind(ms(started_at))
+        .bind(ms(finished_at))
+        .bind(id)
+        .bind(tenant.0)
+        .execute(&self.pool)
+        .await
+        .map_err(storage)?;
+        Ok(())
+    }
+}

@@ -2,6 +2,7 @@
 //! regenerates the committed tool reference, `bench-mcp` measures the MCP endpoint.
 
 mod bench;
+mod bench_sim;
 mod codegen;
 #[cfg(test)]
 mod invariants;
@@ -35,8 +36,11 @@ enum Task {
         #[arg(long)]
         check: bool,
     },
+    /// Time the loss engine against vectorized numpy and pyfair on the same scenario, in one
+    /// run (installs numpy and pyfair into target/py-sim).
+    BenchSim,
     /// Load-test /api/mcp: list_kris (limit 25) with a PAT on SQLite against a bare rmcp echo
-    /// tool served the same way, in one run, with oha.
+    /// tool served the same way, in one run, with wrk.
     BenchMcp {
         /// Seconds per measurement.
         #[arg(long, default_value_t = 10)]
@@ -59,6 +63,7 @@ fn main() -> std::process::ExitCode {
                 seconds,
                 connections,
             } => bench::run(&root, seconds, connections),
+            Task::BenchSim => bench_sim::run(&root),
         });
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,

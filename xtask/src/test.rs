@@ -252,10 +252,14 @@ fn admin_sql(url: &str, sql: &str) -> anyhow::Result<()> {
 
 /// The virtualenv under target/ with the e2e requirements, installed when they change.
 pub fn python_env(root: &Path) -> anyhow::Result<PathBuf> {
-    let venv = root.join("target").join("py");
+    venv(root, "py", &root.join("tests/e2e/requirements.txt"))
+}
+
+/// A virtualenv at target/NAME with `requirements` installed, reinstalled when they change.
+pub fn venv(root: &Path, name: &str, requirements: &Path) -> anyhow::Result<PathBuf> {
+    let venv = root.join("target").join(name);
     let python = venv.join("bin").join("python");
-    let requirements = root.join("tests/e2e/requirements.txt");
-    let wanted = std::fs::read_to_string(&requirements)?;
+    let wanted = std::fs::read_to_string(requirements)?;
     let stamp = venv.join("requirements.installed");
     if python.exists() && std::fs::read_to_string(&stamp).is_ok_and(|s| s == wanted) {
         return Ok(python);
@@ -268,7 +272,7 @@ pub fn python_env(root: &Path) -> anyhow::Result<PathBuf> {
                 .output()
                 .is_ok_and(|o| o.status.success())
         })
-        .context("Python 3 is needed for the end-to-end tests: install python3")?;
+        .context("Python 3 is needed: install python3")?;
     run_command(Command::new(system_python).args(["-m", "venv"]).arg(&venv))?;
     run_command(
         Command::new(&python)
@@ -280,7 +284,7 @@ pub fn python_env(root: &Path) -> anyhow::Result<PathBuf> {
                 "--disable-pip-version-check",
                 "-r",
             ])
-            .arg(&requirements),
+            .arg(requirements),
     )?;
     std::fs::write(stamp, wanted)?;
     Ok(python)

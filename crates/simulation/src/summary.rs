@@ -42,32 +42,41 @@ fn kth(values: &mut [f64], k: usize) -> f64 {
 }
 
 impl LossSummary {
-    /// Summarises annual losses (non-negative). `losses` must not be empty.
-    pub fn from_losses(mut losses: Vec<f64>) -> Self {
-        let n = losses.len().max(1);
-        let total: f64 = losses.iter().sum();
-        let (min, max) = losses
-            .iter()
-            .fold((f64::INFINITY, 0.0_f64), |(lo, hi), &x| {
-                (lo.min(x), hi.max(x))
-            });
-        // Move the loss-free years to the front; order statistics of the rest are selected.
-        let mut zeros = 0;
-        for i in 0..losses.len() {
-            if losses[i] <= 0.0 {
-                losses.swap(i, zeros);
-                zeros += 1;
-            }
-        }
-        let positive = &mut losses[zeros..];
-        // Inverse-CDF quantile: the ceil(q·n)-th smallest year.
+    /// Summarises annual losses (non-negative).
+    pub fn from_losses(losses: Vec<f64>) -> Self {
+        let years = losses.len();
+        Self::from_positive_losses(
+            losses.into_iter().filter(|&loss| loss > 0.0).collect(),
+            years,
+        )
+    }
+
+    /// Summarises `years` simulated years of which only those with a loss are given.
+    pub fn from_positive_losses(mut positive: Vec<f64>, years: usize) -> Self {
+        let n = years.max(positive.len()).max(1);
+        let zeros = n - positive.len();
+        let total: f64 = positive.iter().sum();
+        let max = positive.iter().copied().fold(0.0_f64, f64::max);
+        let min = if zeros > 0 {
+            0.0
+        } else {
+            positive.iter().copied().fold(f64::INFINITY, f64::min)
+        };
+        let positive = positive.as_mut_slice();
+        // Inverse-CDF quantiles (the ceil(q·n)-th smallest year), selected in increasing
+        // order: each selection leaves everything larger to its right, so the next one
+        // only searches that remainder.
+        let mut searched_from = 0;
         let mut quantile = |q: f64| -> f64 {
             let rank = ((q * n as f64).ceil() as usize).clamp(1, n) - 1;
             if rank < zeros {
-                0.0
-            } else {
-                kth(positive, rank - zeros)
+                return 0.0;
             }
+            let k = rank - zeros;
+            let from = searched_from.min(k);
+            let value = kth(&mut positive[from..], k - from);
+            searched_from = k + 1;
+            value
         };
         let (p50, p90, p95, p99) = (
             quantile(0.50),
@@ -75,12 +84,13 @@ impl LossSummary {
             quantile(0.95),
             quantile(0.99),
         );
-        // Worst 1% of years: after selecting P99 the larger values sit above it.
+        // Worst 1% of years: the `tail` largest, found above the P99 selection.
         let tail = (n as f64 * 0.01).ceil() as usize;
         let tail_sum: f64 = if tail <= positive.len() {
             let from = positive.len() - tail;
+            let searched = searched_from.min(from);
             if from < positive.len() {
-                kth(positive, from);
+                kth(&mut positive[searched..], from - searched);
             }
             positive[from..].iter().sum()
         } else {
@@ -124,8 +134,24 @@ fn exceedance_curve(positive: &[f64], n: usize, max: f64) -> Vec<ExceedancePoint
     );
     // Each loss exceeds the thresholds below it: count by bucket, then sum from the top.
     let mut below = vec![0u64; thresholds.len() + 1];
+    // Thresholds after 0 are geometric, so a logarithm finds a loss's place; the two
+    // comparisons after it make the place exact where rounding could be off by one.
+    let step = (hi - lo) / (CURVE_POINTS - 2) as f64;
+    let last = thresholds.len() - 1;
     for &loss in positive {
-        below[thresholds.partition_point(|&t| t < loss)] += 1;
+        let guess = if step > 0.0 {
+            (((loss.ln() - lo) / step).ceil() as usize + 1).min(last + 1)
+        } else {
+            1
+        };
+        let mut place = guess.clamp(1, last + 1);
+        while place > 1 && thresholds[place - 1] >= loss {
+            place -= 1;
+        }
+        while place <= last && thresholds[place] < loss {
+            place += 1;
+        }
+        below[place] += 1;
     }
     let mut exceeding = 0u64;
     let mut counts = vec![0u64; thresholds.len()];

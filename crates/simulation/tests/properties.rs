@@ -89,6 +89,20 @@ fn same_seed_same_results_on_one_and_two_threads() {
 }
 
 #[test]
+fn a_risk_alone_and_an_outcome_of_that_risk_agree_exactly() {
+    let model = lognormal_risk(0.4, 10_000.0, 900_000.0);
+    let alone = simulate_risk(&model, Stage::Inherent, 200_000, 3, 2).unwrap();
+    let outcome =
+        simulate_outcome(std::slice::from_ref(&model), Stage::Inherent, 200_000, 3, 1).unwrap();
+    assert_eq!(alone.p99, outcome.p99);
+    assert_eq!(alone.exceedance_curve, outcome.exceedance_curve);
+    assert!(
+        (alone.mean - outcome.mean).abs() <= alone.mean * 1e-12,
+        "summation order only"
+    );
+}
+
+#[test]
 fn an_outcome_is_the_sum_of_its_risks() {
     let a = lognormal_risk(0.5, 10_000.0, 500_000.0);
     let b = lognormal_risk(1.5, 1_000.0, 40_000.0);

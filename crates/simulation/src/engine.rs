@@ -100,17 +100,51 @@ impl RiskSampler {
         })
     }
 
+    /// The loss of a year with `events` loss events.
     #[inline]
-    fn events(&self, rng: &mut Xoshiro256PlusPlus) -> u64 {
+    fn loss_of(&self, rng: &mut Xoshiro256PlusPlus, events: u64) -> f64 {
+        let mut loss = 0.0;
+        for _ in 0..events {
+            loss += self.magnitude.sample(rng);
+            if let Some((probability, secondary)) = &self.secondary
+                && rng.random_bool(*probability)
+            {
+                loss += secondary.sample(rng);
+            }
+        }
+        loss * self.magnitude_scale
+    }
+
+    /// Draws `years` simulated years and hands each year with events to `sink` as
+    /// (year index, loss). The frequency's kind is matched once, outside the year loop.
+    #[inline]
+    fn for_each_loss_year(
+        &self,
+        rng: &mut Xoshiro256PlusPlus,
+        years: usize,
+        mut sink: impl FnMut(usize, f64),
+    ) {
         match &self.frequency {
-            FrequencySampler::Fixed(None) => 0,
-            FrequencySampler::Fixed(Some(poisson)) => poisson.sample(rng) as u64,
+            FrequencySampler::Fixed(None) => {}
+            FrequencySampler::Fixed(Some(poisson)) => {
+                for year in 0..years {
+                    let events = poisson.sample(rng) as u64;
+                    if events > 0 {
+                        sink(year, self.loss_of(rng, events));
+                    }
+                }
+            }
             FrequencySampler::PerYear(rate, keep) => {
-                let rate = rate.sample(rng) * keep;
-                if rate > 0.0 {
-                    Poisson::new(rate).map_or(0, |p| p.sample(rng) as u64)
-                } else {
-                    0
+                for year in 0..years {
+                    let rate = rate.sample(rng) * keep;
+                    let events = if rate > 0.0 {
+                        Poisson::new(rate).map_or(0, |p| p.sample(rng) as u64)
+                    } else {
+                        0
+                    };
+                    if events > 0 {
+                        sink(year, self.loss_of(rng, events));
+                    }
                 }
             }
         }
@@ -118,18 +152,19 @@ impl RiskSampler {
 
     /// Adds this risk's loss for each year of `years`.
     fn add_years(&self, rng: &mut Xoshiro256PlusPlus, years: &mut [f64]) {
-        for year in years {
-            let mut loss = 0.0;
-            for _ in 0..self.events(rng) {
-                loss += self.magnitude.sample(rng);
-                if let Some((probability, secondary)) = &self.secondary
-                    && rng.random_bool(*probability)
-                {
-                    loss += secondary.sample(rng);
-                }
+        self.for_each_loss_year(rng, years.len(), |year, loss| years[year] += loss);
+    }
+
+    /// The losses of the years with a loss among `years` simulated years, in order: the
+    /// same draws as [`Self::add_years`], without storing the loss-free majority.
+    fn positive_years(&self, rng: &mut Xoshiro256PlusPlus, years: usize) -> Vec<f64> {
+        let mut losses = Vec::with_capacity(years / 2);
+        self.for_each_loss_year(rng, years, |_, loss| {
+            if loss > 0.0 {
+                losses.push(loss);
             }
-            *year += loss * self.magnitude_scale;
-        }
+        });
+        losses
     }
 }
 
@@ -185,6 +220,38 @@ fn annual_losses(risks: &[RiskSampler], years: usize, seed: u64, threads: usize)
     losses
 }
 
+/// Losses of the years with a loss, for one risk, chunk by chunk in chunk order.
+fn positive_losses(risk: &RiskSampler, years: usize, seed: u64, threads: usize) -> Vec<f64> {
+    let chunks = years.div_ceil(CHUNK);
+    let chunk = |i: usize| {
+        risk.positive_years(&mut stream(seed, 0, i as u64), CHUNK.min(years - i * CHUNK))
+    };
+    let threads = threads.clamp(1, chunks.max(1));
+    if threads == 1 {
+        return (0..chunks).flat_map(chunk).collect();
+    }
+    let mut parts: Vec<Vec<f64>> = vec![Vec::new(); chunks];
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                let chunk = &chunk;
+                scope.spawn(move || {
+                    (t..chunks)
+                        .step_by(threads)
+                        .map(|i| (i, chunk(i)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for worker in workers {
+            for (i, part) in worker.join().unwrap_or_default() {
+                parts[i] = part;
+            }
+        }
+    });
+    parts.concat()
+}
+
 /// Simulates `iterations` years of one risk at `stage`.
 pub fn simulate_risk(
     model: &RiskModel,
@@ -195,12 +262,10 @@ pub fn simulate_risk(
 ) -> Result<LossSummary, SimError> {
     let years = check_iterations(iterations)?;
     let sampler = RiskSampler::new(model, stage)?;
-    Ok(LossSummary::from_losses(annual_losses(
-        std::slice::from_ref(&sampler),
+    Ok(LossSummary::from_positive_losses(
+        positive_losses(&sampler, years, seed, threads),
         years,
-        seed,
-        threads,
-    )))
+    ))
 }
 
 /// Simulates `iterations` years of an outcome: each year's loss is the sum of its risks'.

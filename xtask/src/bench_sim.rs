@@ -15,7 +15,7 @@ use crate::{cargo, run_command, server::binaries_dir};
 const SCENARIO: [&str; 3] = ["0.3", "500000", "8000000"];
 const YEARS: &str = "1000000";
 const SEED: &str = "7";
-const RUNS: &str = "5";
+const RUNS: &str = "11";
 
 pub fn run(root: &Path) -> anyhow::Result<()> {
     run_command(cargo().args([

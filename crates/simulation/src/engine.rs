@@ -228,7 +228,11 @@ fn positive_losses(risk: &RiskSampler, years: usize, seed: u64, threads: usize) 
     };
     let threads = threads.clamp(1, chunks.max(1));
     if threads == 1 {
-        return (0..chunks).flat_map(chunk).collect();
+        let mut losses = Vec::with_capacity(years / 2);
+        for i in 0..chunks {
+            losses.extend_from_slice(&chunk(i));
+        }
+        return losses;
     }
     let mut parts: Vec<Vec<f64>> = vec![Vec::new(); chunks];
     std::thread::scope(|scope| {

@@ -93,6 +93,9 @@ async def read_tools(url: str, token: str, mode: str, expected_version: str) -> 
         names = [k["name"] for k in first["items"] + second["items"]]
         check(names == sorted(names, key=str.lower) and len(set(names)) == 30, "name-sorted pages continue")
 
+        fed = await call(client, schemas, "list_kris", {"source": "AI Drop Zone", "limit": 200})
+        check(fed["total"] > 0 and all(k["sourceIntegrationName"] == "AI Drop Zone" for k in fed["items"]),
+              "KRIs filtered by source integration name carry it")
         kri = await call(client, schemas, "get_kri", {"id": "patch_compliance_pct", "historyLimit": 90})
         check(len(kri["history"]) == 90, f"90 days of patch history, got {len(kri['history'])}")
         check(kri["history"][0]["value"] == kri["currentValue"], "history starts at the current value")

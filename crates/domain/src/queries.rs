@@ -33,7 +33,6 @@ type QueryResult<T> = Result<T, QueryError>;
 #[derive(Clone)]
 pub struct RiskQueries {
     repo: Arc<dyn RiskRepository>,
-    clock: fn() -> DateTime<Utc>,
 }
 
 impl std::fmt::Debug for RiskQueries {
@@ -56,15 +55,7 @@ fn text(value: &str) -> KeyPart {
 
 impl RiskQueries {
     pub fn new(repo: Arc<dyn RiskRepository>) -> Self {
-        Self {
-            repo,
-            clock: Utc::now,
-        }
-    }
-
-    /// Same, with a fixed clock (tests).
-    pub fn with_clock(repo: Arc<dyn RiskRepository>, clock: fn() -> DateTime<Utc>) -> Self {
-        Self { repo, clock }
+        Self { repo }
     }
 
     async fn require_ref(
@@ -111,6 +102,7 @@ impl RiskQueries {
             source_integration_id: kri
                 .source_integration_id
                 .map(|id| IdKind::Integration.format(id)),
+            source_integration_name: kri.source_integration_name.clone(),
             risk_refs: link_refs(&kri.risks),
             control_refs: link_refs(&kri.controls),
             outcome_ref: kri.outcome.as_ref().map(|o| o.r#ref.clone()),
@@ -144,7 +136,7 @@ impl RiskQueries {
             None => None,
         };
         let needle = args.text.as_deref().map(str::to_lowercase);
-        let now = (self.clock)();
+        let now = Utc::now();
         let kris = self.repo.kris(tenant).await?;
         let matching: Vec<(&Kri, KriStatus)> = kris
             .iter()
@@ -237,7 +229,7 @@ impl RiskQueries {
             .repo
             .kri_history(principal.tenant_id, kri.id, history_limit)
             .await?;
-        let now = (self.clock)();
+        let now = Utc::now();
         let trend = match (history.last(), history.first()) {
             (Some(oldest), Some(newest)) if history.len() >= 2 => {
                 let (direction, worsening) = rules::trend(
@@ -372,7 +364,7 @@ impl RiskQueries {
             self.repo.kris(tenant).await?,
             self.repo.controls(tenant).await?,
         );
-        let now = (self.clock)();
+        let now = Utc::now();
         let kri_status_by_id: HashMap<i64, KriStatus> =
             kris.iter().map(|k| (k.id, kri_colour(k, now))).collect();
         let weak_controls: HashMap<i64, bool> = controls
@@ -561,7 +553,7 @@ impl RiskQueries {
                 "tier must be 1, 2 or 3; you sent {tier}"
             )));
         }
-        let today = (self.clock)().date_naive();
+        let today = Utc::now().date_naive();
         let vendors = self.repo.vendors(principal.tenant_id).await?;
         let items: Vec<VendorSummary> = vendors
             .iter()

@@ -253,6 +253,8 @@ pub struct KriSummary {
     pub owner: String,
     /// Id of the integration that feeds this KRI.
     pub source_integration_id: Option<String>,
+    /// Name of that integration, such as "AI Drop Zone".
+    pub source_integration_name: Option<String>,
     /// Refs of the risks this KRI signals.
     pub risk_refs: Vec<String>,
     /// Refs of the controls this KRI measures.

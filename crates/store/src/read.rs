@@ -20,22 +20,30 @@ use crate::rows::{corrupt, date, list, storage, time, wire};
 fn group_links(rows: Vec<AnyRow>) -> StorageResult<HashMap<i64, Vec<Link>>> {
     let mut links: HashMap<i64, Vec<Link>> = HashMap::new();
     for row in rows {
-        let owner: i64 = row.try_get(0).map_err(storage)?;
+        let owner: i64 = get(&row, 0)?;
         links.entry(owner).or_default().push(Link {
-            id: row.try_get(1).map_err(storage)?,
-            r#ref: row.try_get(2).map_err(storage)?,
-            label: row.try_get(3).map_err(storage)?,
+            id: get(&row, 1)?,
+            r#ref: get(&row, 2)?,
+            label: get(&row, 3)?,
         });
     }
     Ok(links)
 }
 
+/// A column of `row`, or a storage error saying which and why.
+fn get<'r, T>(row: &'r AnyRow, column: impl sqlx::ColumnIndex<AnyRow>) -> StorageResult<T>
+where
+    T: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
+{
+    row.try_get(column).map_err(storage)
+}
+
 fn flag(row: &AnyRow, column: &str) -> StorageResult<bool> {
-    Ok(row.try_get::<i64, _>(column).map_err(storage)? != 0)
+    Ok(get::<i64>(row, column)? != 0)
 }
 
 fn small(row: &AnyRow, column: &str) -> StorageResult<u8> {
-    let value: i64 = row.try_get(column).map_err(storage)?;
+    let value: i64 = get(row, column)?;
     u8::try_from(value).map_err(|_| corrupt("small integer", value.to_string()))
 }
 
@@ -146,9 +154,9 @@ impl RiskRepository for Store {
             .map_err(storage)?;
         row.map(|row| {
             Ok(Link {
-                id: row.try_get(0).map_err(storage)?,
-                r#ref: row.try_get(1).map_err(storage)?,
-                label: row.try_get(2).map_err(storage)?,
+                id: get(&row, 0)?,
+                r#ref: get(&row, 1)?,
+                label: get(&row, 2)?,
             })
         })
         .transpose()
@@ -184,47 +192,41 @@ impl RiskRepository for Store {
             .await?;
         rows.into_iter()
             .map(|row| {
-                let id: i64 = row.try_get("id").map_err(storage)?;
-                let outcome_id: Option<i64> = row.try_get("outcome_id").map_err(storage)?;
+                let id: i64 = get(&row, "id")?;
+                let outcome_id: Option<i64> = get(&row, "outcome_id")?;
                 let outcome = match outcome_id {
                     Some(id) => Some(Link {
                         id,
-                        r#ref: row.try_get("outcome_ref").map_err(storage)?,
-                        label: row.try_get("outcome_name").map_err(storage)?,
+                        r#ref: get(&row, "outcome_ref")?,
+                        label: get(&row, "outcome_name")?,
                     }),
                     None => None,
                 };
                 Ok(Kri {
                     id,
-                    slug: row.try_get("slug").map_err(storage)?,
-                    name: row.try_get("name").map_err(storage)?,
-                    description: row.try_get("description").map_err(storage)?,
-                    category: row.try_get("category").map_err(storage)?,
-                    unit: row.try_get("unit").map_err(storage)?,
+                    slug: get(&row, "slug")?,
+                    name: get(&row, "name")?,
+                    description: get(&row, "description")?,
+                    category: get(&row, "category")?,
+                    unit: get(&row, "unit")?,
                     direction: wire(
                         "kris.direction",
-                        &row.try_get::<String, _>("direction").map_err(storage)?,
+                        &get::<String>(&row, "direction")?,
                         Direction::parse,
                     )?,
-                    warn: row.try_get("warn").map_err(storage)?,
-                    critical: row.try_get("critical").map_err(storage)?,
+                    warn: get(&row, "warn")?,
+                    critical: get(&row, "critical")?,
                     frequency: wire(
                         "kris.frequency",
-                        &row.try_get::<String, _>("frequency").map_err(storage)?,
+                        &get::<String>(&row, "frequency")?,
                         Frequency::parse,
                     )?,
-                    owner: row.try_get("owner").map_err(storage)?,
-                    aliases: list(
-                        "kris.aliases",
-                        &row.try_get::<String, _>("aliases").map_err(storage)?,
-                    )?,
-                    source_integration_id: row.try_get("source_integration_id").map_err(storage)?,
-                    source_integration_name: row.try_get("source_name").map_err(storage)?,
-                    current_value: row.try_get("current_value").map_err(storage)?,
-                    current_observed_at: row
-                        .try_get::<Option<i64>, _>("current_observed_at")
-                        .map_err(storage)?
-                        .map(time),
+                    owner: get(&row, "owner")?,
+                    aliases: list("kris.aliases", &get::<String>(&row, "aliases")?)?,
+                    source_integration_id: get(&row, "source_integration_id")?,
+                    source_integration_name: get(&row, "source_name")?,
+                    current_value: get(&row, "current_value")?,
+                    current_observed_at: get::<Option<i64>>(&row, "current_observed_at")?.map(time),
                     outcome,
                     risks: risks.remove(&id).unwrap_or_default(),
                     controls: controls.remove(&id).unwrap_or_default(),
@@ -253,12 +255,12 @@ impl RiskRepository for Store {
         rows.into_iter()
             .map(|row| {
                 Ok(ObservationRecord {
-                    value: row.try_get("value").map_err(storage)?,
-                    observed_at: time(row.try_get("observed_at").map_err(storage)?),
-                    source: row.try_get("source").map_err(storage)?,
-                    artifact_id: row.try_get("artifact_id").map_err(storage)?,
-                    extraction_id: row.try_get("extraction_id").map_err(storage)?,
-                    confidence: row.try_get("confidence").map_err(storage)?,
+                    value: get(&row, "value")?,
+                    observed_at: time(get(&row, "observed_at")?),
+                    source: get(&row, "source")?,
+                    artifact_id: get(&row, "artifact_id")?,
+                    extraction_id: get(&row, "extraction_id")?,
+                    confidence: get(&row, "confidence")?,
                 })
             })
             .collect()
@@ -294,7 +296,7 @@ impl RiskRepository for Store {
         let latest = self.latest_simulated_losses(tenant, "risk_id").await?;
         rows.into_iter()
             .map(|row| {
-                let id: i64 = row.try_get("id").map_err(storage)?;
+                let id: i64 = get(&row, "id")?;
                 let pair = |l: &str, i: &str| -> StorageResult<LikelihoodImpact> {
                     Ok(LikelihoodImpact {
                         likelihood: small(&row, l)?,
@@ -303,23 +305,23 @@ impl RiskRepository for Store {
                 };
                 Ok(Risk {
                     id,
-                    r#ref: row.try_get("ref").map_err(storage)?,
-                    title: row.try_get("title").map_err(storage)?,
-                    description: row.try_get("description").map_err(storage)?,
-                    category: row.try_get("category").map_err(storage)?,
-                    owner: row.try_get("owner").map_err(storage)?,
+                    r#ref: get(&row, "ref")?,
+                    title: get(&row, "title")?,
+                    description: get(&row, "description")?,
+                    category: get(&row, "category")?,
+                    owner: get(&row, "owner")?,
                     status: wire(
                         "risks.status",
-                        &row.try_get::<String, _>("status").map_err(storage)?,
+                        &get::<String>(&row, "status")?,
                         RiskStatus::parse,
                     )?,
                     inherent: pair("inherent_likelihood", "inherent_impact")?,
                     current: pair("current_likelihood", "current_impact")?,
                     residual: pair("residual_likelihood", "residual_impact")?,
-                    event_frequency_per_year: row.try_get("event_frequency").map_err(storage)?,
-                    loss_magnitude_low: row.try_get("loss_low").map_err(storage)?,
-                    loss_magnitude_high: row.try_get("loss_high").map_err(storage)?,
-                    currency: row.try_get("currency").map_err(storage)?,
+                    event_frequency_per_year: get(&row, "event_frequency")?,
+                    loss_magnitude_low: get(&row, "loss_low")?,
+                    loss_magnitude_high: get(&row, "loss_high")?,
+                    currency: get(&row, "currency")?,
                     latest_simulated_annual_loss: latest.get(&id).copied(),
                     outcomes: outcomes.remove(&id).unwrap_or_default(),
                     kris: kris.remove(&id).unwrap_or_default(),
@@ -352,28 +354,24 @@ impl RiskRepository for Store {
             .await?;
         rows.into_iter()
             .map(|row| {
-                let id: i64 = row.try_get("id").map_err(storage)?;
+                let id: i64 = get(&row, "id")?;
                 Ok(Control {
                     id,
-                    r#ref: row.try_get("ref").map_err(storage)?,
-                    name: row.try_get("name").map_err(storage)?,
-                    category: row.try_get("category").map_err(storage)?,
+                    r#ref: get(&row, "ref")?,
+                    name: get(&row, "name")?,
+                    category: get(&row, "category")?,
                     status: wire(
                         "controls.status",
-                        &row.try_get::<String, _>("status").map_err(storage)?,
+                        &get::<String>(&row, "status")?,
                         ControlStatus::parse,
                     )?,
-                    effectiveness: row.try_get("effectiveness").map_err(storage)?,
-                    nist_csf: list(
-                        "controls.nist_csf",
-                        &row.try_get::<String, _>("nist_csf").map_err(storage)?,
-                    )?,
+                    effectiveness: get(&row, "effectiveness")?,
+                    nist_csf: list("controls.nist_csf", &get::<String>(&row, "nist_csf")?)?,
                     attack_techniques: list(
                         "controls.attack_techniques",
-                        &row.try_get::<String, _>("attack_techniques")
-                            .map_err(storage)?,
+                        &get::<String>(&row, "attack_techniques")?,
                     )?,
-                    owner: row.try_get("owner").map_err(storage)?,
+                    owner: get(&row, "owner")?,
                     risks: risks.remove(&id).unwrap_or_default(),
                     kris: kris.remove(&id).unwrap_or_default(),
                 })
@@ -398,15 +396,15 @@ impl RiskRepository for Store {
         let latest = self.latest_simulated_losses(tenant, "outcome_id").await?;
         rows.into_iter()
             .map(|row| {
-                let id: i64 = row.try_get("id").map_err(storage)?;
+                let id: i64 = get(&row, "id")?;
                 Ok(Outcome {
                     id,
-                    r#ref: row.try_get("ref").map_err(storage)?,
-                    name: row.try_get("name").map_err(storage)?,
-                    description: row.try_get("description").map_err(storage)?,
-                    owner: row.try_get("owner").map_err(storage)?,
-                    loss_tolerance: row.try_get("loss_tolerance").map_err(storage)?,
-                    currency: row.try_get("currency").map_err(storage)?,
+                    r#ref: get(&row, "ref")?,
+                    name: get(&row, "name")?,
+                    description: get(&row, "description")?,
+                    owner: get(&row, "owner")?,
+                    loss_tolerance: get(&row, "loss_tolerance")?,
+                    currency: get(&row, "currency")?,
                     latest_simulated_annual_loss: latest.get(&id).copied(),
                     risks: risks.remove(&id).unwrap_or_default(),
                 })
@@ -423,37 +421,33 @@ impl RiskRepository for Store {
             .map_err(storage)?;
         rows.into_iter()
             .map(|row| {
-                let last_date: Option<String> =
-                    row.try_get("last_assessment_date").map_err(storage)?;
-                let findings: i64 = row.try_get("open_findings").map_err(storage)?;
+                let last_date: Option<String> = get(&row, "last_assessment_date")?;
+                let findings: i64 = get(&row, "open_findings")?;
                 Ok(Vendor {
-                    id: row.try_get("id").map_err(storage)?,
-                    name: row.try_get("name").map_err(storage)?,
-                    category: row.try_get("category").map_err(storage)?,
+                    id: get(&row, "id")?,
+                    name: get(&row, "name")?,
+                    category: get(&row, "category")?,
                     criticality: wire(
                         "vendors.criticality",
-                        &row.try_get::<String, _>("criticality").map_err(storage)?,
+                        &get::<String>(&row, "criticality")?,
                         Criticality::parse,
                     )?,
                     tier: small(&row, "tier")?,
                     data_elements: list(
                         "vendors.data_elements",
-                        &row.try_get::<String, _>("data_elements").map_err(storage)?,
+                        &get::<String>(&row, "data_elements")?,
                     )?,
                     last_assessment_date: last_date
                         .as_deref()
                         .map(|d| date("vendors.last_assessment_date", d))
                         .transpose()?,
-                    last_assessment_score: row.try_get("last_assessment_score").map_err(storage)?,
-                    last_assessment_conclusion: row
-                        .try_get("last_assessment_conclusion")
-                        .map_err(storage)?,
+                    last_assessment_score: get(&row, "last_assessment_score")?,
+                    last_assessment_conclusion: get(&row, "last_assessment_conclusion")?,
                     open_findings: u32::try_from(findings)
                         .map_err(|_| corrupt("vendors.open_findings", findings.to_string()))?,
                     next_assessment_due: date(
                         "vendors.next_assessment_due",
-                        &row.try_get::<String, _>("next_assessment_due")
-                            .map_err(storage)?,
+                        &get::<String>(&row, "next_assessment_due")?,
                     )?,
                 })
             })
@@ -477,18 +471,15 @@ impl RiskRepository for Store {
         .map_err(storage)?;
         let mut last_runs: HashMap<i64, IntegrationRunRecord> = HashMap::new();
         for row in runs {
-            let written: i64 = row.try_get("rows_written").map_err(storage)?;
-            let skipped: i64 = row.try_get("rows_skipped").map_err(storage)?;
+            let written: i64 = get(&row, "rows_written")?;
+            let skipped: i64 = get(&row, "rows_skipped")?;
             last_runs.insert(
-                row.try_get("integration_id").map_err(storage)?,
+                get(&row, "integration_id")?,
                 IntegrationRunRecord {
-                    id: row.try_get("id").map_err(storage)?,
-                    started_at: time(row.try_get("started_at").map_err(storage)?),
-                    finished_at: row
-                        .try_get::<Option<i64>, _>("finished_at")
-                        .map_err(storage)?
-                        .map(time),
-                    status: row.try_get("status").map_err(storage)?,
+                    id: get(&row, "id")?,
+                    started_at: time(get(&row, "started_at")?),
+                    finished_at: get::<Option<i64>>(&row, "finished_at")?.map(time),
+                    status: get(&row, "status")?,
                     rows_written: written.max(0) as u64,
                     rows_skipped: skipped.max(0) as u64,
                 },
@@ -504,24 +495,24 @@ impl RiskRepository for Store {
         .map_err(storage)?;
         for row in fed {
             kri_slugs
-                .entry(row.try_get(0).map_err(storage)?)
+                .entry(get(&row, 0)?)
                 .or_default()
-                .push(row.try_get(1).map_err(storage)?);
+                .push(get(&row, 1)?);
         }
         rows.into_iter()
             .map(|row| {
-                let id: i64 = row.try_get("id").map_err(storage)?;
+                let id: i64 = get(&row, "id")?;
                 Ok(Integration {
                     id,
-                    name: row.try_get("name").map_err(storage)?,
+                    name: get(&row, "name")?,
                     kind: wire(
                         "integrations.kind",
-                        &row.try_get::<String, _>("kind").map_err(storage)?,
+                        &get::<String>(&row, "kind")?,
                         IntegrationKind::parse,
                     )?,
                     schedule: wire(
                         "integrations.schedule",
-                        &row.try_get::<String, _>("schedule").map_err(storage)?,
+                        &get::<String>(&row, "schedule")?,
                         Schedule::parse,
                     )?,
                     enabled: flag(&row, "enabled")?,
@@ -550,35 +541,32 @@ impl RiskRepository for Store {
         rows.into_iter()
             .map(|row| {
                 let link = |id: &str, r: &str, label: &str| -> StorageResult<Option<Link>> {
-                    let id: Option<i64> = row.try_get(id).map_err(storage)?;
+                    let id: Option<i64> = get(&row, id)?;
                     id.map(|id| {
                         Ok(Link {
                             id,
-                            r#ref: row.try_get(r).map_err(storage)?,
-                            label: row.try_get(label).map_err(storage)?,
+                            r#ref: get(&row, r)?,
+                            label: get(&row, label)?,
                         })
                     })
                     .transpose()
                 };
-                let results: Option<String> = row.try_get("results").map_err(storage)?;
-                let iterations: i64 = row.try_get("iterations").map_err(storage)?;
-                let seed: i64 = row.try_get("seed").map_err(storage)?;
+                let results: Option<String> = get(&row, "results")?;
+                let iterations: i64 = get(&row, "iterations")?;
+                let seed: i64 = get(&row, "seed")?;
                 Ok(Simulation {
-                    id: row.try_get("id").map_err(storage)?,
+                    id: get(&row, "id")?,
                     risk: link("risk_id", "risk_ref", "risk_title")?,
                     outcome: link("outcome_id", "outcome_ref", "outcome_name")?,
                     status: wire(
                         "simulations.status",
-                        &row.try_get::<String, _>("status").map_err(storage)?,
+                        &get::<String>(&row, "status")?,
                         SimulationStatus::parse,
                     )?,
                     iterations: iterations.max(0) as u64,
                     seed: seed as u64,
-                    created_at: time(row.try_get("created_at").map_err(storage)?),
-                    finished_at: row
-                        .try_get::<Option<i64>, _>("finished_at")
-                        .map_err(storage)?
-                        .map(time),
+                    created_at: time(get(&row, "created_at")?),
+                    finished_at: get::<Option<i64>>(&row, "finished_at")?.map(time),
                     results: results
                         .as_deref()
                         .map(|json| {
@@ -586,7 +574,7 @@ impl RiskRepository for Store {
                                 .map_err(|_| corrupt("simulations.results", json))
                         })
                         .transpose()?,
-                    error: row.try_get("error").map_err(storage)?,
+                    error: get(&row, "error")?,
                 })
             })
             .collect::<StorageResult<Vec<_>>>()
@@ -624,23 +612,23 @@ impl RiskRepository for Store {
         rows.into_iter()
             .map(|row| {
                 Ok(Asset {
-                    id: row.try_get("id").map_err(storage)?,
-                    name: row.try_get("name").map_err(storage)?,
+                    id: get(&row, "id")?,
+                    name: get(&row, "name")?,
                     kind: wire(
                         "assets.kind",
-                        &row.try_get::<String, _>("kind").map_err(storage)?,
+                        &get::<String>(&row, "kind")?,
                         AssetKind::parse,
                     )?,
-                    environment: row.try_get("environment").map_err(storage)?,
-                    owner: row.try_get("owner").map_err(storage)?,
+                    environment: get(&row, "environment")?,
+                    owner: get(&row, "owner")?,
                     criticality: wire(
                         "assets.criticality",
-                        &row.try_get::<String, _>("criticality").map_err(storage)?,
+                        &get::<String>(&row, "criticality")?,
                         Criticality::parse,
                     )?,
                     internet_facing: flag(&row, "internet_facing")?,
-                    data_classification: row.try_get("data_classification").map_err(storage)?,
-                    last_seen: time(row.try_get("last_seen").map_err(storage)?),
+                    data_classification: get(&row, "data_classification")?,
+                    last_seen: time(get(&row, "last_seen")?),
                     edr: flag(&row, "edr")?,
                     mfa: flag(&row, "mfa")?,
                     backup: flag(&row, "backup")?,
@@ -669,9 +657,8 @@ impl RiskRepository for Store {
         .fetch_one(&self.pool)
         .await
         .map_err(storage)?;
-        let count = |column: &str| -> StorageResult<u64> {
-            Ok(totals.try_get::<i64, _>(column).map_err(storage)?.max(0) as u64)
-        };
+        let count =
+            |column: &str| -> StorageResult<u64> { Ok(get::<i64>(&totals, column)?.max(0) as u64) };
         Ok(AssetCounts {
             total: count("total")?,
             internet_facing: count("facing")?,
@@ -701,12 +688,7 @@ impl Store {
             .await
             .map_err(storage)?;
         rows.into_iter()
-            .map(|row| {
-                Ok((
-                    row.try_get::<String, _>(0).map_err(storage)?,
-                    row.try_get::<i64, _>(1).map_err(storage)?.max(0) as u64,
-                ))
-            })
+            .map(|row| Ok((get::<String>(&row, 0)?, get::<i64>(&row, 1)?.max(0) as u64)))
             .collect()
     }
 
@@ -728,14 +710,11 @@ impl Store {
             .map_err(storage)?;
         let mut losses = HashMap::new();
         for row in rows {
-            let json: Option<String> = row.try_get(1).map_err(storage)?;
+            let json: Option<String> = get(&row, 1)?;
             let Some(json) = json else { continue };
             let results: SimulationResults = serde_json::from_str(&json)
                 .map_err(|_| corrupt("simulations.results", json.clone()))?;
-            losses.insert(
-                row.try_get::<i64, _>(0).map_err(storage)?,
-                results.mean_annual_loss,
-            );
+            losses.insert(get::<i64>(&row, 0)?, results.mean_annual_loss);
         }
         Ok(losses)
     }

@@ -100,7 +100,7 @@ const fn read_tool(
 
 /// Every tool the server offers, in the order clients list them.
 pub fn tools() -> &'static [ToolSpec] {
-    static TOOLS: [ToolSpec; 9] = [
+    static TOOLS: [ToolSpec; 11] = [
         read_tool(
             "list_kris",
             "List key risk indicators",
@@ -190,6 +190,42 @@ pub fn tools() -> &'static [ToolSpec] {
             schema_for::<ListIntegrationsArgs>,
             schema_for::<IntegrationPage>,
         ),
+        ToolSpec {
+            name: "submit_dropzone_artifact",
+            title: "Submit an artifact to the AI Drop Zone",
+            description: "Store a piece of evidence (a report, export, table, metrics or prose \
+                 you pulled from a tool) in a drop zone integration (isDropZone: true in \
+                 list_integrations) and extract KRI observations from it. The artifact is \
+                 stored before this answers. The same bytes sent again to the same drop zone \
+                 change nothing and answer duplicate: true with the first submission. The \
+                 answer lists each proposal (KRI, value, confidence, evidence excerpt) and \
+                 whether it auto-accepted under the tenant's autonomy band or waits for human \
+                 review. Then call run_integration to write accepted values into the KRIs.",
+            scope: ToolScope::Write,
+            read_only: false,
+            idempotent: true,
+            destructive: false,
+            open_world: false,
+            input_schema: schema_for::<SubmitArtifactArgs>,
+            output_schema: schema_for::<SubmitArtifactResult>,
+        },
+        ToolSpec {
+            name: "run_integration",
+            title: "Run an integration",
+            description: "Run an integration now. For a drop zone, write every accepted \
+                 extraction not yet written into its KRI (value, observed time, source \
+                 artifact) and update current values and statuses; a second run with nothing \
+                 new writes nothing. For a connector (http_json, directory), fetch its source \
+                 first, extract, then write. Answers rows written and skipped, what is still \
+                 pending human review, and each KRI's new value and status.",
+            scope: ToolScope::Write,
+            read_only: false,
+            idempotent: false,
+            destructive: false,
+            open_world: true,
+            input_schema: schema_for::<RunIntegrationArgs>,
+            output_schema: schema_for::<RunIntegrationResult>,
+        },
     ];
     &TOOLS
 }

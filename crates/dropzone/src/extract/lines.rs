@@ -1,0 +1,504 @@
+//! Line-oriented text: Markdown pipe tables, `key: value` / `key = value` lines (YAML-like
+//! nesting and Markdown headings give context), logfmt and log lines, Prometheus
+//! exposition samples. Lines that are none of these are handed to the prose reader.
+
+use super::table::{self, Row};
+use super::{Collector, Labelled, humanize, prose};
+use crate::figures::{Figure, figures};
+use crate::vocabulary::Token;
+
+struct Sample {
+    name: String,
+    labels: String,
+    figure: Figure,
+    start: usize,
+    end: usize,
+}
+
+/// Words before a figure that make it a reference, not the observation.
+const REFERENCE_BEFORE: &[&str] = &[
+    "target",
+    "goal",
+    "objective",
+    "previous",
+    "previously",
+    "prior",
+    "last",
+    "from",
+    "baseline",
+    "sla",
+    "threshold",
+    "was",
+    "vs",
+    "versus",
+    "budget",
+    "expected",
+    "limit",
+];
+
+pub(crate) fn scan(c: &mut Collector<'_>, text: &str) {
+    let lines: Vec<(usize, &str)> = {
+        let mut offset = 0;
+        text.split_inclusive('\n')
+            .map(|l| {
+                let at = offset;
+                offset += l.len();
+                (at, l.trim_end_matches(['\n', '\r']))
+            })
+            .collect()
+    };
+    let mut paragraph: Option<(usize, usize)> = None;
+    let flush = |c: &mut Collector<'_>, paragraph: &mut Option<(usize, usize)>| {
+        if let Some((a, b)) = paragraph.take() {
+            prose::scan(c, &text[a..b], a);
+        }
+    };
+    let mut yaml: Vec<(usize, String)> = Vec::new();
+    let mut heading: Option<String> = None;
+    let mut help: Vec<(String, String)> = Vec::new();
+    let mut samples: Vec<Sample> = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let (at, line) = lines[i];
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            flush(c, &mut paragraph);
+            i += 1;
+            continue;
+        }
+        // Markdown pipe table.
+        if trimmed.starts_with('|')
+            || (trimmed.contains('|')
+                && lines
+                    .get(i + 1)
+                    .is_some_and(|(_, l)| table::is_markdown_separator(l)))
+        {
+            flush(c, &mut paragraph);
+            let mut j = i;
+            while j < lines.len() && lines[j].1.contains('|') {
+                j += 1;
+            }
+            let block = &lines[i..j];
+            let has_header = block.len() > 1 && table::is_markdown_separator(block[1].1);
+            let rows: Vec<Row<'_>> = block
+                .iter()
+                .filter(|(_, l)| !table::is_markdown_separator(l))
+                .map(|(a, l)| Row {
+                    cells: table::markdown_cells(l, *a),
+                    start: *a,
+                    end: *a + l.len(),
+                })
+                .collect();
+            if !rows.is_empty() {
+                let (header, body) = if has_header {
+                    (Some(&rows[0]), &rows[1..])
+                } else {
+                    (None, &rows[..])
+                };
+                table::read(c, header, body, "Markdown table row");
+            }
+            i = j;
+            continue;
+        }
+        if let Some(rest) = trimmed.strip_prefix("# HELP ") {
+            let (name, doc) = rest.split_once(' ').unwrap_or((rest, ""));
+            help.push((name.to_string(), doc.to_string()));
+            i += 1;
+            continue;
+        }
+        if trimmed.starts_with("# TYPE ") || trimmed.starts_with("# EOF") {
+            i += 1;
+            continue;
+        }
+        if trimmed.starts_with('#') {
+            // A Markdown heading gives context to the lines under it.
+            flush(c, &mut paragraph);
+            heading = Some(trimmed.trim_start_matches('#').trim().to_string());
+            yaml.clear();
+            i += 1;
+            continue;
+        }
+        if let Some(sample) = prometheus_sample(line, at) {
+            flush(c, &mut paragraph);
+            samples.push(sample);
+            i += 1;
+            continue;
+        }
+        if logfmt(c, line, at) {
+            flush(c, &mut paragraph);
+            i += 1;
+            continue;
+        }
+        let indent = line.len() - line.trim_start().len();
+        match key_value(c, line, at, indent, &mut yaml, heading.as_deref()) {
+            LineUse::Consumed => {
+                flush(c, &mut paragraph);
+            }
+            LineUse::Prose => {
+                let end = at + line.len();
+                paragraph = Some(paragraph.map_or((at, end), |(a, _)| (a, end)));
+            }
+        }
+        i += 1;
+    }
+    flush(c, &mut paragraph);
+    prometheus(c, &samples, &help);
+}
+
+enum LineUse {
+    Consumed,
+    Prose,
+}
+
+/// Strips list markers and emphasis: "- ", "* ", "• ", "1. ", "**".
+fn strip_marker(line: &str) -> (&str, usize) {
+    let trimmed = line.trim_start();
+    let lead = line.len() - trimmed.len();
+    for marker in ["- ", "* ", "+ ", "• ", "· "] {
+        if let Some(rest) = trimmed.strip_prefix(marker) {
+            return (rest, lead + marker.len());
+        }
+    }
+    let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 && digits < 3 && trimmed[digits..].starts_with(". ") {
+        return (&trimmed[digits + 2..], lead + digits + 2);
+    }
+    (trimmed, lead)
+}
+
+/// Splits "key: value", "key = value", "key — value", "key\tvalue".
+fn split_key_value(body: &str) -> Option<(&str, &str, usize)> {
+    let b = body.as_bytes();
+    for (i, ch) in body.char_indices() {
+        match ch {
+            ':' if b
+                .get(i + 1)
+                .is_none_or(|n| matches!(n, b' ' | b'\t' | b'*' | b'_')) =>
+            {
+                // "**Patch compliance:** 91%": the emphasis closes after the colon.
+                let mut v = i + 1;
+                while b.get(v).is_some_and(|n| matches!(n, b'*' | b'_')) {
+                    v += 1;
+                }
+                return Some((&body[..i], &body[v..], v));
+            }
+            '=' => return Some((&body[..i], &body[i + 1..], i + 1)),
+            '\t' => return Some((&body[..i], &body[i + 1..], i + 1)),
+            '—' | '–' if i > 0 && b[i - 1] == b' ' => {
+                return Some((&body[..i], &body[i + ch.len_utf8()..], i + ch.len_utf8()));
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The observation among a value's figures: the first not introduced as a target or a
+/// previous value, and not a year.
+pub(crate) fn pick_figure(value: &str, base: usize, spelled: bool) -> Option<Figure> {
+    figures(value, base, spelled)
+        .into_iter()
+        .find(|f| !f.year_like && !preceded_by(&value[..f.start - base], REFERENCE_BEFORE))
+}
+
+/// One of `words` is among the last two words of `before`.
+pub(crate) fn preceded_by(before: &str, words: &[&str]) -> bool {
+    before
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(2)
+        .any(|w| words.iter().any(|x| x.eq_ignore_ascii_case(w)))
+}
+
+fn key_value(
+    c: &mut Collector<'_>,
+    line: &str,
+    at: usize,
+    indent: usize,
+    yaml: &mut Vec<(usize, String)>,
+    heading: Option<&str>,
+) -> LineUse {
+    let (body, lead) = strip_marker(line);
+    let body_at = at + lead;
+    let Some((key, value, value_offset)) = split_key_value(body) else {
+        return LineUse::Prose;
+    };
+    let key = key.trim().trim_matches('*').trim();
+    if key.is_empty()
+        || key.len() > 100
+        || !key.chars().any(char::is_alphabetic)
+        || key.split_whitespace().count() > 12
+    {
+        return LineUse::Prose;
+    }
+    while yaml.last().is_some_and(|(level, _)| *level >= indent) {
+        yaml.pop();
+    }
+    let value_trimmed = value.trim();
+    if value_trimmed.is_empty() {
+        yaml.push((indent, key.to_string()));
+        return LineUse::Consumed;
+    }
+    let value_at = body_at + value_offset;
+    let Some(figure) = pick_figure(value, value_at, false) else {
+        // "Stale accounts: unknown, the report timed out" states no value.
+        return if value_trimmed.split_whitespace().count() <= 8 {
+            LineUse::Consumed
+        } else {
+            LineUse::Prose
+        };
+    };
+    let mut context: Vec<Token> = Vec::new();
+    for (_, parent) in yaml.iter() {
+        context.extend(c.tokenize(&humanize(parent), 0));
+    }
+    if let Some(h) = heading {
+        context.extend(c.tokenize(h, 0));
+    }
+    let short_value = value_trimmed.split_whitespace().count() <= 6;
+    let before = (c.candidate_count(), c.skipped);
+    c.labelled(Labelled {
+        label: key,
+        context: &context,
+        figure,
+        span: (body_at, at + line.len()),
+        observed_at: None,
+        base: 0.96,
+        structure: "key-value",
+        unit_hint: None,
+        known: None,
+    });
+    if c.candidate_count() > before.0 {
+        return LineUse::Consumed;
+    }
+    if short_value {
+        LineUse::Consumed
+    } else {
+        // "Notes: the 12 overdue criticals are ..." is a sentence, not a pair.
+        c.skipped = before.1;
+        LineUse::Prose
+    }
+}
+
+/// `level=info metric=patch_compliance value=91.3` or `edr_coverage_pct=96.4 stale=23`:
+/// two or more `key=value` pairs without spaces around `=`.
+fn logfmt(c: &mut Collector<'_>, line: &str, at: usize) -> bool {
+    let mut pairs: Vec<(&str, &str, usize, usize)> = Vec::new();
+    let b = line.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let start = i;
+        let mut quoted = false;
+        while i < b.len() && (quoted || !b[i].is_ascii_whitespace()) {
+            if b[i] == b'"' {
+                quoted = !quoted;
+            }
+            i += 1;
+        }
+        let word = &line[start..i];
+        if let Some(eq) = word.find('=')
+            && eq > 0
+            && word[..eq]
+                .bytes()
+                .all(|x| x.is_ascii_alphanumeric() || matches!(x, b'_' | b'.' | b'-'))
+        {
+            pairs.push((&word[..eq], word[eq + 1..].trim_matches('"'), start, i));
+        }
+    }
+    if pairs.len() < 2 {
+        return false;
+    }
+    let find = |names: &[&str]| {
+        pairs
+            .iter()
+            .find(|(k, ..)| names.contains(&k.to_ascii_lowercase().as_str()))
+    };
+    let label = find(&["metric", "name", "kri", "measure", "indicator", "key"]);
+    let value = find(&["value", "val", "current", "count", "result", "reading"]);
+    if let (Some(label), Some(value)) = (label, value)
+        && let Some(figure) = pick_figure(value.1, at + value.3 - value.1.len(), false)
+    {
+        c.labelled(Labelled {
+            label: label.1,
+            context: &[],
+            figure,
+            span: (at + label.2.min(value.2), at + label.3.max(value.3)),
+            observed_at: super::find_iso_date(line),
+            base: 0.96,
+            structure: "log line",
+            unit_hint: find(&["unit", "units"]).map(|u| u.1),
+            known: None,
+        });
+        return true;
+    }
+    for (key, value, start, end) in &pairs {
+        let value_at = at + end - value.len() - usize::from(line[..*end].ends_with('"'));
+        if let Some(figure) = super::super::figures::first_figure(value, value_at)
+            && value.trim().len() <= figure.end - figure.start + 1
+        {
+            c.labelled(Labelled {
+                label: key,
+                context: &[],
+                figure,
+                span: (at + start, at + end),
+                observed_at: super::find_iso_date(line),
+                base: 0.95,
+                structure: "log field",
+                unit_hint: None,
+                known: None,
+            });
+        }
+    }
+    true
+}
+
+/// `name{label="x"} 2` or `name 2 [timestamp]`.
+fn prometheus_sample(line: &str, at: usize) -> Option<Sample> {
+    let b = line.as_bytes();
+    if b.is_empty() || !(b[0].is_ascii_alphabetic() || b[0] == b'_') {
+        return None;
+    }
+    let name_end = b
+        .iter()
+        .position(|x| !(x.is_ascii_alphanumeric() || *x == b'_' || *x == b':'))
+        .unwrap_or(b.len());
+    let name = &line[..name_end];
+    if name.ends_with(':') || !name.contains('_') && b.get(name_end) != Some(&b'{') {
+        return None;
+    }
+    let mut rest_at = name_end;
+    let mut labels = String::new();
+    if b.get(name_end) == Some(&b'{') {
+        let close = line[name_end..].find('}')? + name_end;
+        for pair in line[name_end + 1..close].split(',') {
+            if let Some((_, v)) = pair.split_once('=') {
+                labels.push(' ');
+                labels.push_str(v.trim().trim_matches('"'));
+            }
+        }
+        rest_at = close + 1;
+    }
+    let rest = &line[rest_at..];
+    if !rest.starts_with(' ') {
+        return None;
+    }
+    let mut parts = rest.split_whitespace();
+    let value = parts.next()?;
+    if parts.clone().count() > 1 || parts.any(|t| t.parse::<i64>().is_err()) {
+        return None;
+    }
+    let v: f64 = value.parse().ok()?;
+    if !v.is_finite() {
+        return None;
+    }
+    let value_at = rest_at + rest.find(value)?;
+    Some(Sample {
+        name: name.to_string(),
+        labels,
+        figure: Figure {
+            value: v,
+            unit: crate::figures::FigureUnit::None,
+            start: at + value_at,
+            end: at + value_at + value.len(),
+            approximate: false,
+            fractional: value.contains('.'),
+            year_like: false,
+            spelled: false,
+        },
+        start: at,
+        end: at + line.len(),
+    })
+}
+
+/// Matches each sample by its name and label values; samples of one metric that land on
+/// the same KRI are summed when the KRI counts things (`aws` 2 + `gcp` 0).
+fn prometheus(c: &mut Collector<'_>, samples: &[Sample], help: &[(String, String)]) {
+    let mut families: Vec<&str> = samples.iter().map(|s| s.name.as_str()).collect();
+    families.dedup();
+    families.sort_unstable();
+    families.dedup();
+    for family in families {
+        let members: Vec<&Sample> = samples.iter().filter(|s| s.name == family).collect();
+        let doc = help
+            .iter()
+            .find(|(n, _)| n == family)
+            .map(|(_, d)| d.as_str());
+        let mut matched: Vec<(usize, &Sample)> = Vec::new();
+        for sample in &members {
+            let label = format!("{}{}", humanize(family), sample.labels);
+            let tokens = c.tokenize(&label, 0);
+            let found = c.catalog.by_slug(family).or_else(|| {
+                c.catalog
+                    .match_label(&tokens, &[])
+                    .map(|m| m.kri)
+                    .or_else(|| {
+                        doc.and_then(|d| {
+                            let t = c.tokenize(&format!("{d}{}", sample.labels), 0);
+                            c.catalog.match_label(&t, &[]).map(|m| m.kri)
+                        })
+                    })
+            });
+            if let Some(kri) = found {
+                matched.push((kri, sample));
+            }
+        }
+        if matched.is_empty() {
+            c.skipped += 1;
+            continue;
+        }
+        let mut kris: Vec<usize> = matched.iter().map(|(k, _)| *k).collect();
+        kris.dedup();
+        for kri in kris {
+            let group: Vec<&Sample> = matched
+                .iter()
+                .filter(|(k, _)| *k == kri)
+                .map(|(_, s)| *s)
+                .collect();
+            let counts = c.catalog.unit(kri) == crate::vocabulary::KriUnit::Count;
+            let mut figure = group[0].figure;
+            let mut note = None;
+            if group.len() > 1 && counts {
+                figure.value = group.iter().map(|s| s.figure.value).sum();
+                note = Some(format!(
+                    "sum of {} series ({})",
+                    group.len(),
+                    group
+                        .iter()
+                        .map(|s| format!("{}={}", s.labels.trim(), s.figure.value))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            let exact = c.catalog.by_slug(family) == Some(kri);
+            let how = if exact {
+                "Prometheus metric name is the KRI slug".to_string()
+            } else {
+                format!("Prometheus metric {family} matches the KRI")
+            };
+            let before = c.candidate_count();
+            c.labelled(Labelled {
+                label: family,
+                context: &[],
+                figure,
+                span: (group[0].start, group[group.len() - 1].end),
+                observed_at: None,
+                base: if exact { 0.99 } else { 0.95 },
+                structure: "Prometheus sample",
+                unit_hint: None,
+                known: Some((kri, how)),
+            });
+            if c.candidate_count() > before {
+                if let Some(n) = note {
+                    c.note_last_plain(&n);
+                }
+                if group.len() > 1 && !counts {
+                    c.note_last("several series; took the first");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,573 @@
+//! The extractor: reads an artifact and proposes KRI observations, each with the value in
+//! the KRI's unit, a confidence with its reasons, and the verbatim span it came from.
+//!
+//! The built-in extractor is deterministic. It recognises the shapes tools and AI clients
+//! send — JSON (flat maps, metric lists, nested payloads, JSON lines), Markdown, HTML and
+//! CSV/TSV tables, `key: value` / `key=value` / YAML-like lines and log lines, Prometheus
+//! exposition text — and reads whatever is left as prose.
+
+mod json;
+mod lines;
+mod prose;
+mod table;
+
+use crate::figures::{Figure, convert};
+use crate::vocabulary::{KriCatalog, PhraseKind, Token, WordClass, tokenize};
+
+/// What was submitted.
+#[derive(Debug, Clone, Copy)]
+pub struct Artifact<'a> {
+    pub content: &'a str,
+    pub filename: Option<&'a str>,
+    pub mime_type: Option<&'a str>,
+}
+
+/// Where in the artifact a proposal came from: 1-based lines and the verbatim text.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Span {
+    pub line_start: u32,
+    pub line_end: u32,
+    pub excerpt: String,
+}
+
+/// One proposed KRI observation.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Proposal {
+    pub kri_slug: String,
+    pub value: f64,
+    /// RFC 3339, when the artifact states when the value was observed.
+    pub observed_at: Option<String>,
+    pub confidence: f64,
+    pub reasons: Vec<String>,
+    pub span: Span,
+}
+
+/// What the extractor made of one artifact.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extraction {
+    pub proposals: Vec<Proposal>,
+    /// Figures that looked like metrics but matched no KRI (or no KRI's unit).
+    pub skipped: u32,
+}
+
+/// Turns an artifact into proposals against a tenant's catalog.
+pub trait Extractor: Send + Sync {
+    /// Recorded with every extraction, so a proposal can be traced to the code that made it.
+    fn name(&self) -> &'static str;
+    fn extract(&self, artifact: &Artifact<'_>, catalog: &KriCatalog) -> Extraction;
+}
+
+/// The deterministic extractor shipped with Draxis.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BuiltinExtractor;
+
+impl Extractor for BuiltinExtractor {
+    fn name(&self) -> &'static str {
+        "builtin-v1"
+    }
+
+    fn extract(&self, artifact: &Artifact<'_>, catalog: &KriCatalog) -> Extraction {
+        let text = artifact.content;
+        let mut c = Collector::new(catalog, text);
+        let kind = sniff(artifact);
+        match kind {
+            Shape::Json => {
+                if !json::scan(&mut c, text) {
+                    lines::scan(&mut c, text);
+                }
+            }
+            Shape::Delimited(delimiter) => {
+                if !table::scan_delimited(&mut c, text, delimiter) {
+                    lines::scan(&mut c, text);
+                }
+            }
+            Shape::Html => {
+                let masked = table::scan_html(&mut c, text);
+                lines::scan(&mut c, &masked);
+            }
+            Shape::Text => {
+                if !json::scan_lines(&mut c, text) {
+                    lines::scan(&mut c, text);
+                }
+            }
+        }
+        c.finish()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Shape {
+    Json,
+    Delimited(u8),
+    Html,
+    Text,
+}
+
+fn sniff(artifact: &Artifact<'_>) -> Shape {
+    let mime = artifact.mime_type.unwrap_or("").to_ascii_lowercase();
+    let name = artifact.filename.unwrap_or("").to_ascii_lowercase();
+    let text = artifact.content.trim_start();
+    if mime.contains("json") || text.starts_with('{') || text.starts_with('[') {
+        return Shape::Json;
+    }
+    if mime.contains("html") || name.ends_with(".html") || name.ends_with(".htm") {
+        return Shape::Html;
+    }
+    let head = &text[..text.len().min(4096)];
+    let lower_head = head.to_ascii_lowercase();
+    if lower_head.contains("<table") || lower_head.contains("<html") || lower_head.contains("<td") {
+        return Shape::Html;
+    }
+    if mime.contains("tab-separated") || name.ends_with(".tsv") {
+        return Shape::Delimited(b'\t');
+    }
+    if mime.contains("csv") || name.ends_with(".csv") {
+        return Shape::Delimited(table::guess_delimiter(head));
+    }
+    if let Some(d) = table::sniff_delimited(head) {
+        return Shape::Delimited(d);
+    }
+    Shape::Text
+}
+
+/// A figure with a label, before it is matched.
+pub(crate) struct Labelled<'t> {
+    /// The label as written (a cell, a key, a metric name).
+    pub label: &'t str,
+    /// Words around the label that narrow it (parent keys, headings, metric labels).
+    pub context: &'t [Token],
+    pub figure: Figure,
+    /// Byte range of the evidence in the artifact.
+    pub span: (usize, usize),
+    pub observed_at: Option<String>,
+    /// Confidence of a clean match in this kind of structure.
+    pub base: f64,
+    /// What kind of structure held it, for the reasons.
+    pub structure: &'static str,
+    /// A unit written next to the figure (a "unit" column or field).
+    pub unit_hint: Option<&'t str>,
+    /// The KRI when the reader already matched it, with the reason.
+    pub known: Option<(usize, String)>,
+}
+
+struct Candidate {
+    kri: usize,
+    value: f64,
+    confidence: f64,
+    reasons: Vec<String>,
+    span: (usize, usize),
+    observed_at: Option<String>,
+}
+
+/// Gathers candidates from every recogniser, then settles conflicts.
+pub(crate) struct Collector<'a> {
+    pub catalog: &'a KriCatalog,
+    pub text: &'a str,
+    candidates: Vec<Candidate>,
+    pub skipped: u32,
+    pub document_date: Option<String>,
+    tokens: Vec<Token>,
+}
+
+impl<'a> Collector<'a> {
+    fn new(catalog: &'a KriCatalog, text: &'a str) -> Self {
+        Self {
+            catalog,
+            text,
+            candidates: Vec::new(),
+            skipped: 0,
+            document_date: find_iso_date(&text[..text.len().min(2048)]),
+            tokens: Vec::new(),
+        }
+    }
+
+    pub fn tokenize(&self, text: &str, base: usize) -> Vec<Token> {
+        let mut out = Vec::new();
+        tokenize(self.catalog, text, base, &mut out);
+        out
+    }
+
+    /// Matches a labelled figure and keeps it as a candidate, or counts it as skipped.
+    pub fn labelled(&mut self, item: Labelled<'_>) {
+        let key = item
+            .label
+            .trim()
+            .trim_matches(|c| c == '"' || c == '`' || c == '*');
+        let mut figure = item.figure;
+        if let Some(unit) = item.unit_hint
+            && figure.unit == crate::figures::FigureUnit::None
+        {
+            figure = with_unit(figure, unit);
+        }
+        let mut reasons = Vec::new();
+        let (kri, mut confidence) = if let Some((kri, reason)) = item.known {
+            reasons.push(reason);
+            (kri, item.base)
+        } else if let Some(kri) = self.catalog.by_slug(&snake(key)) {
+            reasons.push(format!("{} key is the KRI slug", item.structure));
+            (kri, 0.99)
+        } else {
+            let mut tokens = std::mem::take(&mut self.tokens);
+            tokens.clear();
+            tokenize(self.catalog, &humanize(key), 0, &mut tokens);
+            let found = self.catalog.match_label(&tokens, item.context);
+            self.tokens = tokens;
+            let Some(m) = found else {
+                self.skipped += 1;
+                return;
+            };
+            if m.reference {
+                // A target, a previous value or a change is not an observation.
+                return;
+            }
+            let mut confidence = item.base;
+            let how = match m.kind {
+                PhraseKind::Slug => "slug",
+                PhraseKind::Name => "name",
+                PhraseKind::Alias => "alias",
+            };
+            reasons.push(format!("{} label matches the KRI {how}", item.structure));
+            if m.missing_word {
+                confidence -= 0.08;
+                reasons.push("one word of the KRI's name is missing from the label".into());
+            }
+            if m.extra_words > 0 {
+                confidence -= 0.03 * m.extra_words.min(5) as f64;
+                reasons.push(format!("{} extra word(s) in the label", m.extra_words));
+            }
+            if m.ambiguous {
+                confidence -= 0.25;
+                reasons.push("the label fits another KRI as well".into());
+            }
+            let context_qualified = item.context.iter().any(|t| t.class == WordClass::Qualifier);
+            if m.qualified || context_qualified {
+                confidence -= 0.3;
+                reasons.push("the figure is qualified (a subset, estimate or draft)".into());
+            }
+            (m.kri, confidence)
+        };
+        let ratio_hint = {
+            let l = key.to_ascii_lowercase();
+            l.contains("ratio") || l.contains("fraction") || l.contains("share")
+        };
+        let Some(converted) = convert(&figure, self.catalog.unit(kri), ratio_hint) else {
+            self.skipped += 1;
+            return;
+        };
+        confidence -= converted.penalty;
+        if let Some(note) = converted.note {
+            reasons.push(note.into());
+        }
+        if figure.approximate {
+            confidence -= 0.15;
+            reasons.push("the figure is approximate".into());
+        }
+        self.candidates.push(Candidate {
+            kri,
+            value: converted.value,
+            confidence,
+            reasons,
+            span: item.span,
+            observed_at: item.observed_at.or_else(|| self.document_date.clone()),
+        });
+    }
+
+    /// A candidate found in prose.
+    pub fn prose(
+        &mut self,
+        kri: usize,
+        figure: &Figure,
+        confidence: f64,
+        mut reasons: Vec<String>,
+        span: (usize, usize),
+    ) -> bool {
+        let Some(converted) = convert(figure, self.catalog.unit(kri), false) else {
+            return false;
+        };
+        let mut confidence = confidence - converted.penalty;
+        if let Some(note) = converted.note {
+            reasons.push(note.into());
+        }
+        if figure.approximate {
+            confidence -= 0.15;
+            reasons.push("the figure is approximate".into());
+        }
+        self.candidates.push(Candidate {
+            kri,
+            value: converted.value,
+            confidence,
+            reasons,
+            span,
+            observed_at: self.document_date.clone(),
+        });
+        true
+    }
+
+    pub fn candidate_count(&self) -> usize {
+        self.candidates.len()
+    }
+
+    /// Adds a reason to the candidate just kept.
+    pub fn note_last(&mut self, reason: &str) {
+        if let Some(last) = self.candidates.last_mut() {
+            last.reasons.push(reason.to_string());
+            last.confidence = last.confidence.min(0.92);
+        }
+    }
+
+    /// Adds a reason to the candidate just kept, leaving its confidence.
+    pub fn note_last_plain(&mut self, reason: &str) {
+        if let Some(last) = self.candidates.last_mut() {
+            last.reasons.push(reason.to_string());
+        }
+    }
+
+    /// Makes the candidate just kept cite from `start` (a table header above its row).
+    pub fn widen_last(&mut self, start: usize) {
+        if let Some(last) = self.candidates.last_mut() {
+            last.span.0 = last.span.0.min(start);
+        }
+    }
+
+    fn finish(self) -> Extraction {
+        let Self {
+            catalog,
+            text,
+            mut candidates,
+            skipped,
+            ..
+        } = self;
+        let document_qualifier = document_qualifier(catalog, text);
+        candidates.sort_by_key(|c| (c.kri, c.span.0));
+        let mut proposals = Vec::new();
+        let mut i = 0;
+        while i < candidates.len() {
+            let mut j = i;
+            while j < candidates.len() && candidates[j].kri == candidates[i].kri {
+                j += 1;
+            }
+            let group = &mut candidates[i..j];
+            let best = (0..group.len())
+                .max_by(|a, b| {
+                    group[*a]
+                        .confidence
+                        .total_cmp(&group[*b].confidence)
+                        .then(group[*b].span.0.cmp(&group[*a].span.0))
+                })
+                .unwrap_or(0);
+            let value = group[best].value;
+            let others: Vec<f64> = group
+                .iter()
+                .map(|c| c.value)
+                .filter(|v| (v - value).abs() > 1e-9 * value.abs().max(1.0))
+                .collect();
+            let chosen = &mut group[best];
+            if !others.is_empty() {
+                chosen.confidence -= 0.3;
+                chosen.reasons.push(format!(
+                    "the artifact also gives {} for this KRI",
+                    others
+                        .iter()
+                        .map(|v| v.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            } else if j - i > 1 {
+                chosen
+                    .reasons
+                    .push(format!("stated {} times with the same value", j - i));
+            }
+            if let Some(word) = &document_qualifier {
+                chosen.confidence -= 0.2;
+                chosen.reasons.push(format!(
+                    "the artifact describes a qualified population or draft figures (\"{word}\")"
+                ));
+            }
+            let confidence = (chosen.confidence.clamp(0.05, 0.99) * 100.0).round() / 100.0;
+            proposals.push(Proposal {
+                kri_slug: catalog.entry(chosen.kri).slug.clone(),
+                value: chosen.value,
+                observed_at: chosen.observed_at.clone(),
+                confidence,
+                reasons: std::mem::take(&mut chosen.reasons),
+                span: span_of(text, chosen.span),
+            });
+            i = j;
+        }
+        proposals.sort_by_key(|p| p.span.line_start);
+        Extraction { proposals, skipped }
+    }
+}
+
+/// Words that, anywhere in the artifact, say its figures are not the whole population or
+/// not final ("from the contractor tenant", "draft").
+fn document_qualifier(catalog: &KriCatalog, text: &str) -> Option<String> {
+    const WORDS: &[&str] = &[
+        "contractor",
+        "contractors",
+        "preliminary",
+        "draft",
+        "unverified",
+        "provisional",
+        "subset",
+        "pilot",
+    ];
+    let _ = catalog;
+    let lower_head = text[..floor_boundary(text, 65_536)].to_ascii_lowercase();
+    WORDS
+        .iter()
+        .find(|w| {
+            lower_head.match_indices(**w).any(|(at, _)| {
+                let before = lower_head[..at].chars().next_back();
+                let after = lower_head[at + w.len()..].chars().next();
+                before.is_none_or(|c| !c.is_alphanumeric())
+                    && after.is_none_or(|c| !c.is_alphanumeric() || c == 's')
+            })
+        })
+        .map(|w| (*w).to_string())
+}
+
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    if at >= text.len() {
+        return text.len();
+    }
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// The 1-based lines and the verbatim excerpt (at most 400 bytes) of a byte range.
+fn span_of(text: &str, (start, end): (usize, usize)) -> Span {
+    let start = floor_boundary(text, start);
+    let end = floor_boundary(text, end.max(start));
+    let raw = &text[start..end];
+    let trimmed_start = start + (raw.len() - raw.trim_start().len());
+    let trimmed_end = trimmed_start + raw.trim().len();
+    let excerpt_end = floor_boundary(text, trimmed_end.min(trimmed_start + 400));
+    let line_start = 1 + text.as_bytes()[..trimmed_start]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count();
+    let line_end = line_start
+        + text.as_bytes()[trimmed_start..trimmed_end]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+    Span {
+        line_start: line_start as u32,
+        line_end: line_end as u32,
+        excerpt: text[trimmed_start..excerpt_end].to_string(),
+    }
+}
+
+fn with_unit(mut figure: Figure, unit: &str) -> Figure {
+    use crate::figures::FigureUnit as U;
+    figure.unit = match unit.trim().to_ascii_lowercase().as_str() {
+        "%" | "percent" | "pct" | "percentage" => U::Percent,
+        "h" | "hr" | "hrs" | "hour" | "hours" => U::Hours,
+        "d" | "day" | "days" => U::Days,
+        "min" | "mins" | "minute" | "minutes" => U::Minutes,
+        "s" | "sec" | "secs" | "second" | "seconds" => U::Seconds,
+        "w" | "week" | "weeks" => U::Weeks,
+        "usd" | "$" | "eur" | "gbp" => U::Currency,
+        _ => U::None,
+    };
+    figure
+}
+
+/// `mfaCoveragePct` → `mfa Coverage Pct`, `edr.coverage-pct` → `edr coverage pct`.
+pub(crate) fn humanize(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() + 4);
+    let mut prev_lower = false;
+    for c in key.chars() {
+        if c.is_uppercase() && prev_lower {
+            out.push(' ');
+        }
+        prev_lower = c.is_lowercase() || c.is_ascii_digit();
+        out.push(if c == '_' || c == '.' || c == '-' {
+            ' '
+        } else {
+            c
+        });
+    }
+    out
+}
+
+/// `mfaCoveragePct` / `MFA Coverage Pct` → `mfa_coverage_pct`, to compare with slugs.
+fn snake(key: &str) -> String {
+    let human = humanize(key);
+    let words: Vec<String> = human
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    words.join("_")
+}
+
+/// The first ISO 8601 date (with its time, when given) in `text`, as RFC 3339.
+pub(crate) fn find_iso_date(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let digits = |from: usize, n: usize| {
+        from + n <= b.len() && b[from..from + n].iter().all(u8::is_ascii_digit)
+    };
+    let mut i = 0;
+    while i + 10 <= b.len() {
+        if digits(i, 4)
+            && b[i + 4] == b'-'
+            && digits(i + 5, 2)
+            && b[i + 7] == b'-'
+            && digits(i + 8, 2)
+            && (i == 0 || !b[i - 1].is_ascii_alphanumeric())
+        {
+            let date = &text[i..i + 10];
+            let month: u32 = date[5..7].parse().ok()?;
+            let day: u32 = date[8..10].parse().ok()?;
+            if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+                i += 10;
+                continue;
+            }
+            let mut time = "00:00:00".to_string();
+            let rest = &b[i + 10..];
+            if rest.len() >= 6
+                && (rest[0] == b'T' || rest[0] == b' ')
+                && digits(i + 11, 2)
+                && rest[3] == b':'
+                && digits(i + 14, 2)
+            {
+                time = format!("{}:{}:00", &text[i + 11..i + 13], &text[i + 14..i + 16]);
+                if rest.len() >= 9 && rest[6] == b':' && digits(i + 17, 2) {
+                    time = text[i + 11..i + 19].to_string();
+                }
+            }
+            return Some(format!("{date}T{time}Z"));
+        }
+        i += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_found_in_iso_form() {
+        assert_eq!(
+            find_iso_date("generated 2026-11-22 03:10 UTC").as_deref(),
+            Some("2026-11-22T03:10:00Z")
+        );
+        assert_eq!(
+            find_iso_date("\"generated_at\": \"2026-11-21T06:00:00Z\"").as_deref(),
+            Some("2026-11-21T06:00:00Z")
+        );
+        assert_eq!(find_iso_date("no date 2026-13-40 here"), None);
+    }
+
+    #[test]
+    fn keys_read_as_words() {
+        assert_eq!(humanize("mfaCoveragePct"), "mfa Coverage Pct");
+        assert_eq!(snake("mfaCoveragePct"), "mfa_coverage_pct");
+        assert_eq!(snake("MFA coverage pct"), "mfa_coverage_pct");
+    }
+}

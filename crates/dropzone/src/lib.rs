@@ -1,0 +1,14 @@
+//! The AI Drop Zone: evidence artifacts in, KRI observations out. The extractor reads
+//! what AI clients and tools send and proposes observations against the tenant's KRI
+//! catalog; autonomy bands decide which proposals need a human.
+
+pub mod connectors;
+pub mod extract;
+pub mod figures;
+pub mod records;
+pub mod service;
+pub mod vocabulary;
+
+pub use extract::{Artifact, BuiltinExtractor, Extraction, Extractor, Proposal, Span};
+pub use service::{DropZone, DropZoneLimits, sha256_hex};
+pub use vocabulary::{CatalogEntry, KriCatalog, KriUnit};

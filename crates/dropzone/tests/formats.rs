@@ -1,0 +1,164 @@
+//! Shapes beyond the development corpus: each artifact here is written the way a tool or
+//! an AI client would send it, with the observations a reader should take from it.
+
+#![allow(clippy::unwrap_used)] // A failed unwrap is a failed test.
+
+use draxis_dropzone::{Artifact, BuiltinExtractor, CatalogEntry, Extractor, KriCatalog};
+
+fn catalog() -> KriCatalog {
+    let raw = include_str!("../../domain/data/kri-catalog.json");
+    let json: serde_json::Value = serde_json::from_str(raw).unwrap();
+    KriCatalog::new(
+        json["kris"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| CatalogEntry {
+                slug: k["slug"].as_str().unwrap().into(),
+                name: k["name"].as_str().unwrap().into(),
+                unit: k["unit"].as_str().unwrap().into(),
+                aliases: k["aliases"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|a| a.as_str().unwrap().into())
+                    .collect(),
+            })
+            .collect(),
+    )
+}
+
+/// Extracts `content` and checks it found exactly `want` (slug, value, auto-accepted?).
+fn check(content: &str, mime: Option<&str>, want: &[(&str, f64, bool)]) {
+    let extraction = BuiltinExtractor.extract(
+        &Artifact {
+            content,
+            filename: None,
+            mime_type: mime,
+        },
+        &catalog(),
+    );
+    let got: Vec<(String, f64, bool)> = extraction
+        .proposals
+        .iter()
+        .map(|p| (p.kri_slug.clone(), p.value, p.confidence >= 0.85))
+        .collect();
+    for p in &extraction.proposals {
+        assert!(
+            content.contains(&p.span.excerpt),
+            "span not verbatim: {:?}",
+            p.span.excerpt
+        );
+    }
+    let want: Vec<(String, f64, bool)> = want
+        .iter()
+        .map(|(s, v, a)| (s.to_string(), *v, *a))
+        .collect();
+    let mut got_sorted = got.clone();
+    got_sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut want_sorted = want.clone();
+    want_sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        got_sorted, want_sorted,
+        "\n{content}\n{:#?}",
+        extraction.proposals
+    );
+}
+
+#[test]
+fn html_table_takes_the_current_column_not_the_target() {
+    check(
+        "<html><body><h2>Identity</h2><table>\n<tr><th>Metric</th><th>Previous</th><th>Current</th><th>Target</th></tr>\n<tr><td>MFA adoption</td><td>95.0%</td><td><b>97.5%</b></td><td>99%</td></tr>\n<tr><td>Dormant accounts</td><td>52</td><td>44</td><td>0</td></tr>\n</table><p>Privileged accounts without MFA: 1</p></body></html>",
+        Some("text/html"),
+        &[
+            ("mfa_coverage_pct", 97.5, true),
+            ("stale_accounts_count", 44.0, true),
+            ("privileged_accounts_without_mfa", 1.0, true),
+        ],
+    );
+}
+
+#[test]
+fn yaml_nesting_gives_context() {
+    check(
+        "report: weekly\nidentity:\n  mfa:\n    users_with_mfa: 97.5%\n  stale_users: 44\nvulnerabilities:\n  kev_open: 4\n  patch_compliance: 0.913\n",
+        Some("application/yaml"),
+        &[
+            ("mfa_coverage_pct", 97.5, true),
+            ("stale_accounts_count", 44.0, true),
+            ("kev_vulns_open", 4.0, true),
+            ("patch_compliance_pct", 91.3, true),
+        ],
+    );
+}
+
+#[test]
+fn logfmt_lines_with_metric_and_value() {
+    check(
+        "ts=2026-11-23T10:00:00Z level=info metric=patch_compliance_pct value=91.3\nts=2026-11-23T10:00:00Z level=info metric=\"KEV findings\" value=5\nts=2026-11-23T10:00:01Z level=info msg=\"export done\" rows=1412\n",
+        None,
+        &[
+            ("patch_compliance_pct", 91.3, true),
+            ("kev_vulns_open", 5.0, true),
+        ],
+    );
+}
+
+#[test]
+fn tsv_prefers_this_week_over_last_week() {
+    check(
+        "Metric\tLast week\tThis week\tTarget\nPhish click rate\t6.1%\t4.2%\t3%\nReporting rate\t40%\t48%\t60%\nBadge tailgating\t3\t2\t0\n",
+        Some("text/tab-separated-values"),
+        &[
+            ("phishing_click_rate_pct", 4.2, true),
+            ("phishing_report_rate_pct", 48.0, true),
+        ],
+    );
+}
+
+#[test]
+fn prose_skips_previous_values_and_targets() {
+    check(
+        "Patch compliance stands at 91.3%, up from 88% last month, against a target of 95%. We found 5 exposed RDP endpoints on the perimeter. The time to contain incidents was 2 days on average.",
+        Some("text/plain"),
+        &[
+            ("patch_compliance_pct", 91.3, true),
+            ("internet_exposed_rdp_count", 5.0, true),
+            ("mean_time_to_respond_hours", 48.0, true),
+        ],
+    );
+}
+
+#[test]
+fn nested_api_payload_and_camel_case_keys() {
+    check(
+        r#"{"data": {"vulnerabilities": {"critical": {"overdueCount": 12}}, "endpoints": {"edrCoverage": 0.964, "staleSensors": 23}}, "meta": {"asOf": "2026-11-20"}}"#,
+        Some("application/json"),
+        &[
+            ("critical_cves_unpatched_gt_30d", 12.0, true),
+            ("edr_coverage_pct", 96.4, true),
+            ("edr_sensors_stale_count", 23.0, true),
+        ],
+    );
+}
+
+#[test]
+fn bold_markdown_bullets_and_conflicts() {
+    check(
+        "## Weekly\n\n- **Phishing click rate:** 4.2% (previous: 6.1%)\n- **Open malware detections:** 3\n- **Unresolved detections:** 4\n",
+        Some("text/markdown"),
+        &[
+            ("phishing_click_rate_pct", 4.2, true),
+            ("malware_detections_unresolved", 3.0, false),
+        ],
+    );
+}
+
+#[test]
+fn nothing_from_noise() {
+    check(
+        "Sprint 14 retro: 23 tickets closed, velocity 41, 2 blockers. Coffee budget 400 USD.\nversion=1.2.3 build=5512 ok=true\n",
+        None,
+        &[],
+    );
+}

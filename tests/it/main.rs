@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used)] // test helpers fail loudly by design
 
+mod dropzone;
 mod http_edge;
 
 use std::sync::Arc;
@@ -12,6 +13,8 @@ use axum::Router;
 use axum::body::Body;
 use draxis_auth::TokenVerifier;
 use draxis_domain::RiskQueries;
+use draxis_domain::cache::CachedRepository;
+use draxis_dropzone::{BuiltinExtractor, DropZone, DropZoneLimits};
 use draxis_store::Store;
 use draxis_transport::{AppState, HttpConfig, router};
 use http::{Request, Response};
@@ -49,8 +52,19 @@ impl TestApp {
             .await
             .unwrap();
         let verifier = Arc::new(TokenVerifier::new(Arc::new(store.clone())));
+        let repository = Arc::new(CachedRepository::new(
+            Arc::new(store.clone()),
+            std::time::Duration::ZERO,
+        ));
+        let dropzone = DropZone::new(
+            repository.clone(),
+            Arc::new(store.clone()),
+            Arc::new(BuiltinExtractor),
+            DropZoneLimits::default(),
+        );
         let state = AppState {
-            queries: RiskQueries::new(Arc::new(store.clone())),
+            queries: RiskQueries::new(repository),
+            dropzone,
             verifier: verifier.clone(),
         };
         let app = router(state, &config);

@@ -12,6 +12,7 @@ use draxis_auth::TokenVerifier;
 use draxis_domain::RiskQueries;
 use draxis_domain::cache::CachedRepository;
 use draxis_domain::simulations::SimulationService;
+use draxis_dropzone::{BuiltinExtractor, DropZone, DropZoneLimits};
 use draxis_store::{SeedOutcome, Store, redact_url};
 use draxis_transport::{AppState, HttpConfig, flush_token_use_periodically, router};
 use tokio_util::sync::CancellationToken;
@@ -74,6 +75,15 @@ struct Args {
     /// How often token last-used times are written, in seconds.
     #[arg(long, env = "DRAXIS_TOKEN_USE_FLUSH_SECS", default_value_t = 15)]
     token_use_flush_secs: u64,
+
+    /// Largest Drop Zone artifact accepted, in bytes (default 10 MiB). Larger content
+    /// gets an error telling the caller to split it.
+    #[arg(long, env = "DRAXIS_MAX_ARTIFACT_BYTES", default_value_t = 10 * 1024 * 1024)]
+    max_artifact_bytes: usize,
+
+    /// How long a connector (http_json) may take to fetch, in seconds.
+    #[arg(long, env = "DRAXIS_CONNECTOR_TIMEOUT_SECS", default_value_t = 30)]
+    connector_timeout_secs: u64,
 }
 
 #[tokio::main]
@@ -123,8 +133,18 @@ async fn main() -> anyhow::Result<()> {
         Arc::new(store.clone()),
         Duration::from_millis(args.read_cache_ms),
     ));
+    let dropzone = DropZone::new(
+        repository.clone(),
+        Arc::new(store.clone()),
+        Arc::new(BuiltinExtractor),
+        DropZoneLimits {
+            max_artifact_bytes: args.max_artifact_bytes,
+            fetch_timeout: Duration::from_secs(args.connector_timeout_secs.max(1)),
+        },
+    );
     let state = AppState {
         queries: RiskQueries::new(repository.clone()),
+        dropzone,
         verifier: verifier.clone(),
     };
     let mut allowed_hosts: Vec<String> = vec!["localhost".into(), "127.0.0.1".into(), "::1".into()];
@@ -141,7 +161,12 @@ async fn main() -> anyhow::Result<()> {
         allowed_hosts,
         allowed_origins: args.allowed_origins.clone(),
         shutdown: shutdown.clone(),
-        ..HttpConfig::default()
+        // Room for the largest artifact after JSON escaping, so an oversized one still
+        // gets the tool's own error sentence rather than a bare 413.
+        max_body_bytes: args
+            .max_artifact_bytes
+            .saturating_mul(2)
+            .saturating_add(1024 * 1024),
     };
     let app = router(state, &config);
 

@@ -6,6 +6,7 @@
 //! principal (or the operator's explicit `--tenant`).
 
 mod admin;
+mod dropzone;
 mod read;
 mod rows;
 mod seed;

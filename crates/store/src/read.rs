@@ -31,7 +31,10 @@ fn group_links(rows: Vec<AnyRow>) -> StorageResult<HashMap<i64, Vec<Link>>> {
 }
 
 /// A column of `row`, or a storage error saying which and why.
-fn get<'r, T>(row: &'r AnyRow, column: impl sqlx::ColumnIndex<AnyRow>) -> StorageResult<T>
+pub(crate) fn get<'r, T>(
+    row: &'r AnyRow,
+    column: impl sqlx::ColumnIndex<AnyRow>,
+) -> StorageResult<T>
 where
     T: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
 {
@@ -499,6 +502,19 @@ impl RiskRepository for Store {
                 .or_default()
                 .push(get(&row, 1)?);
         }
+        let mut pending: HashMap<i64, u64> = HashMap::new();
+        let queue = sqlx::query(
+            "SELECT integration_id, COUNT(*) FROM dropzone_extractions \
+             WHERE tenant_id = $1 AND state = 'pending_review' GROUP BY integration_id",
+        )
+        .bind(tenant.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(storage)?;
+        for row in queue {
+            let n: i64 = get(&row, 1)?;
+            pending.insert(get(&row, 0)?, n.max(0) as u64);
+        }
         rows.into_iter()
             .map(|row| {
                 let id: i64 = get(&row, "id")?;
@@ -517,8 +533,7 @@ impl RiskRepository for Store {
                     )?,
                     enabled: flag(&row, "enabled")?,
                     last_run: last_runs.remove(&id),
-                    // The review queue arrives with the Drop Zone; until then nothing can be pending.
-                    pending_review_count: 0,
+                    pending_review_count: pending.remove(&id).unwrap_or(0),
                     kri_slugs: kri_slugs.remove(&id).unwrap_or_default(),
                 })
             })

@@ -14,6 +14,7 @@ use axum::Router;
 use axum::routing::get;
 use draxis_auth::TokenVerifier;
 use draxis_domain::RiskQueries;
+use draxis_dropzone::DropZone;
 use rmcp::transport::streamable_http_server::session::never::NeverSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use tokio_util::sync::CancellationToken;
@@ -24,6 +25,7 @@ pub use mcp::DraxisMcp;
 #[derive(Clone)]
 pub struct AppState {
     pub queries: RiskQueries,
+    pub dropzone: DropZone,
     pub verifier: Arc<TokenVerifier>,
 }
 
@@ -74,9 +76,10 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
         mcp_config = mcp_config.with_allowed_origins(config.allowed_origins.clone());
     }
     let queries = state.queries.clone();
+    let dropzone = state.dropzone.clone();
     let mcp_service: StreamableHttpService<DraxisMcp, NeverSessionManager> =
         StreamableHttpService::new(
-            move || Ok(DraxisMcp::new(queries.clone())),
+            move || Ok(DraxisMcp::new(queries.clone(), dropzone.clone())),
             Arc::new(NeverSessionManager::default()),
             mcp_config,
         );

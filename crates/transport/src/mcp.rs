@@ -5,6 +5,7 @@ use std::sync::{Arc, OnceLock};
 
 use draxis_auth::{Principal, Scope};
 use draxis_domain::{QueryError, RiskQueries};
+use draxis_dropzone::DropZone;
 use draxis_protocol::{ToolScope, ToolSpec, tools};
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
@@ -21,12 +22,16 @@ const INSTRUCTIONS: &str = "Draxis is the organisation's cyber-risk register. Us
 risks (sorted by current score), list_kris for key risk indicators (filter status=red for what is \
 breaching), get_kri for one KRI's history and links, list_controls, list_outcomes, list_vendors, \
 get_asset_inventory, list_simulations and list_integrations for the rest. Lists are paged: pass \
-nextCursor back as cursor. Errors you can fix come back as tool results with isError: true.";
+nextCursor back as cursor. With a write-scoped token, evidence goes into the AI Drop Zone: find a \
+drop zone with list_integrations (isDropZone: true), call submit_dropzone_artifact with the text, \
+then run_integration on the same id to write accepted values into the KRIs. Errors you can fix \
+come back as tool results with isError: true.";
 
 /// One MCP server instance; cheap to create per request (stateless HTTP).
 #[derive(Clone)]
 pub struct DraxisMcp {
     queries: RiskQueries,
+    dropzone: DropZone,
 }
 
 impl std::fmt::Debug for DraxisMcp {
@@ -116,8 +121,8 @@ fn parse_args<A: DeserializeOwned>(
 }
 
 impl DraxisMcp {
-    pub fn new(queries: RiskQueries) -> Self {
-        Self { queries }
+    pub fn new(queries: RiskQueries, dropzone: DropZone) -> Self {
+        Self { queries, dropzone }
     }
 
     async fn dispatch(
@@ -127,11 +132,14 @@ impl DraxisMcp {
         args: Option<serde_json::Map<String, Value>>,
     ) -> CallToolResult {
         macro_rules! call {
-            ($method:ident) => {
+            ($service:ident . $method:ident) => {
                 match parse_args(name, args) {
-                    Ok(parsed) => answer(name, self.queries.$method(principal, parsed).await),
+                    Ok(parsed) => answer(name, self.$service.$method(principal, parsed).await),
                     Err(invalid) => invalid,
                 }
+            };
+            ($method:ident) => {
+                call!(queries.$method)
             };
         }
         match name {
@@ -144,6 +152,8 @@ impl DraxisMcp {
             "get_asset_inventory" => call!(asset_inventory),
             "list_simulations" => call!(list_simulations),
             "list_integrations" => call!(list_integrations),
+            "submit_dropzone_artifact" => call!(dropzone.submit),
+            "run_integration" => call!(dropzone.run_integration),
             other => tool_error(format!(
                 "tool {other} is declared but not served; please report it"
             )),

@@ -8,9 +8,14 @@ use clap::{Parser, Subcommand};
 use draxis_auth::Scopes;
 use std::sync::Arc;
 
+use draxis_domain::cache::CachedRepository;
 use draxis_domain::entities::Tenant;
+use draxis_domain::ids::IdKind;
 use draxis_domain::repository::{RefKind, RiskRepository};
 use draxis_domain::simulations::{SimulationService, Subject};
+use draxis_dropzone::records::{Actor, Decided, Decision, DropZoneStore, ExtractionFilter};
+use draxis_dropzone::{BuiltinExtractor, DropZone, DropZoneLimits};
+use draxis_protocol::types::{AutonomyBand, ProposalState};
 use draxis_store::{SeedOutcome, Store, redact_url};
 
 /// Operate a Draxis installation: tenants, API tokens, migrations, demo data.
@@ -41,6 +46,16 @@ enum Command {
     /// Demo data.
     #[command(subcommand)]
     Demo(DemoCommand),
+    /// The Pending Extraction Review queue: list, inspect, accept (optionally with a
+    /// corrected value) or reject what the Drop Zone extractor proposed.
+    #[command(subcommand)]
+    Review(ReviewCommand),
+    /// Drop zones and connectors: list, create, run.
+    #[command(subcommand)]
+    Integration(IntegrationCommand),
+    /// The audit trail: artifacts, decisions, runs and band changes.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Run Monte Carlo loss simulations (FAIR) for a risk, an outcome, or all of them.
     Simulate {
         #[arg(long)]
@@ -78,6 +93,111 @@ enum TenantCommand {
     },
     /// List tenants.
     List,
+    /// Set how much the Drop Zone extractor may accept without a human: manual (nothing),
+    /// conservative (confidence >= 0.95), balanced (>= 0.85, the default), autonomous (>= 0.70).
+    SetBand {
+        #[arg(long)]
+        tenant: String,
+        #[arg(value_parser = ["manual", "conservative", "balanced", "autonomous"])]
+        band: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ReviewCommand {
+    /// List extractions, pending review by default.
+    List {
+        #[arg(long)]
+        tenant: String,
+        /// Only this integration (id such as int_1, or name).
+        #[arg(long)]
+        integration: Option<String>,
+        /// pending_review (default), auto_accepted, accepted, rejected or all.
+        #[arg(long, default_value = "pending_review")]
+        state: String,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+    },
+    /// Show one extraction: KRI, value, confidence and reasons, evidence span, artifact.
+    Show {
+        #[arg(long)]
+        tenant: String,
+        /// Extraction id (ext_12 or 12).
+        id: String,
+    },
+    /// Accept an extraction; the next run of its integration writes it into the KRI.
+    Accept {
+        #[arg(long)]
+        tenant: String,
+        /// Extraction id (ext_12 or 12).
+        id: String,
+        /// Write this value instead of the proposed one (in the KRI's unit).
+        #[arg(long)]
+        value: Option<f64>,
+        /// Why, for the audit trail.
+        #[arg(long)]
+        note: Option<String>,
+        /// Who decides (recorded).
+        #[arg(long, env = "USER", default_value = "operator")]
+        by: String,
+    },
+    /// Reject an extraction: it is never written.
+    Reject {
+        #[arg(long)]
+        tenant: String,
+        /// Extraction id (ext_12 or 12).
+        id: String,
+        #[arg(long)]
+        note: Option<String>,
+        #[arg(long, env = "USER", default_value = "operator")]
+        by: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum IntegrationCommand {
+    /// List a tenant's integrations with their pending-review counts.
+    List {
+        #[arg(long)]
+        tenant: String,
+    },
+    /// Create a drop zone or a connector.
+    Create {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        name: String,
+        /// drop_zone, http_json (config {"url": "http://..."}) or directory
+        /// (config {"path": "/folder", "extensions": [".csv"]}).
+        #[arg(long, value_parser = ["drop_zone", "http_json", "directory"])]
+        kind: String,
+        /// Connector settings as JSON.
+        #[arg(long, default_value = "{}")]
+        config: String,
+        /// manual, hourly or daily.
+        #[arg(long, default_value = "manual", value_parser = ["manual", "hourly", "daily"])]
+        schedule: String,
+    },
+    /// Run an integration now, as run_integration does (a connector fetches first).
+    Run {
+        #[arg(long)]
+        tenant: String,
+        /// Integration id (int_3) or name.
+        id: String,
+        #[arg(long, env = "USER", default_value = "operator")]
+        by: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// The newest audit events of a tenant.
+    List {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -135,13 +255,52 @@ async fn lookup(store: &Store, tenant: &Tenant, kind: RefKind, key: &str) -> any
     }
 }
 
+fn admin_actor(by: &str) -> Actor {
+    Actor {
+        label: format!("admin-cli:{}", by.trim()),
+        token_id: None,
+    }
+}
+
+fn extraction_id(text: &str) -> anyhow::Result<i64> {
+    IdKind::Extraction
+        .parse(text)
+        .or_else(|| text.trim().parse().ok())
+        .with_context(|| {
+            format!("`{text}` is not an extraction id; use ext_12 or 12 (see `review list`)")
+        })
+}
+
+fn drop_zone(store: &Store) -> DropZone {
+    DropZone::new(
+        Arc::new(CachedRepository::new(
+            Arc::new(store.clone()),
+            std::time::Duration::ZERO,
+        )),
+        Arc::new(store.clone()),
+        Arc::new(BuiltinExtractor),
+        DropZoneLimits::default(),
+    )
+}
+
 fn when(time: Option<chrono::DateTime<chrono::Utc>>) -> String {
     time.map_or_else(|| "-".into(), |t| t.format("%Y-%m-%d %H:%M").to_string())
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    match open_and_run(cli).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            // One readable line (with its causes), never a backtrace.
+            eprintln!("error: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open_and_run(cli: Cli) -> anyhow::Result<()> {
     let store = Store::connect(&cli.database)
         .await
         .with_context(|| format!("opening {}", redact_url(&cli.database)))?;
@@ -298,10 +457,278 @@ async fn run(store: &Store, command: Command) -> anyhow::Result<()> {
                 );
             }
         }
+        Command::Tenant(TenantCommand::SetBand { tenant, band }) => {
+            let tenant = store.require_tenant(&tenant).await?;
+            let band = AutonomyBand::parse(&band).context("unknown band")?;
+            let user = std::env::var("USER").unwrap_or_else(|_| "operator".into());
+            let previous = store
+                .set_autonomy_band(tenant.id, band, &admin_actor(&user))
+                .await?;
+            eprintln!(
+                "tenant {}: autonomy band {previous} -> {band} ({})",
+                tenant.slug,
+                band.threshold()
+                    .map_or("every proposal waits for review".into(), |t| format!(
+                        "proposals at confidence >= {t} auto-accept"
+                    ))
+            );
+        }
+        Command::Review(command) => review(store, command).await?,
+        Command::Integration(command) => integration(store, command).await?,
+        Command::Audit(AuditCommand::List { tenant, limit }) => {
+            let tenant = store.require_tenant(&tenant).await?;
+            println!(
+                "{:<7} {:<17} {:<40} {:<26} {:<16} DETAILS",
+                "ID", "AT", "ACTOR", "ACTION", "SUBJECT"
+            );
+            for e in store.audit_events(tenant.id, limit).await? {
+                println!(
+                    "{:<7} {:<17} {:<40} {:<26} {:<16} {}",
+                    e.id,
+                    when(Some(e.at)),
+                    e.actor,
+                    e.action,
+                    e.subject,
+                    e.details
+                );
+            }
+        }
         Command::Token(TokenCommand::Revoke { tenant, id }) => {
             let tenant = store.require_tenant(&tenant).await?;
             store.revoke_token(&tenant, id).await?;
             eprintln!("revoked token {id} of tenant {}", tenant.slug);
+        }
+    }
+    Ok(())
+}
+
+async fn review(store: &Store, command: ReviewCommand) -> anyhow::Result<()> {
+    match command {
+        ReviewCommand::List {
+            tenant,
+            integration,
+            state,
+            limit,
+        } => {
+            let tenant = store.require_tenant(&tenant).await?;
+            let state = match state.as_str() {
+                "all" => None,
+                s => Some(ProposalState::parse(s).with_context(|| {
+                    format!("unknown state `{s}`; use pending_review, auto_accepted, accepted, rejected or all")
+                })?),
+            };
+            let integration_id = match integration {
+                Some(key) => Some(lookup(store, &tenant, RefKind::Integration, &key).await?),
+                None => None,
+            };
+            let rows = store
+                .extractions(
+                    tenant.id,
+                    &ExtractionFilter {
+                        state,
+                        integration_id,
+                        limit,
+                    },
+                )
+                .await?;
+            println!(
+                "{:<8} {:<16} {:<38} {:>12} {:>6} {:<16} EVIDENCE",
+                "ID", "STATE", "KRI", "VALUE", "CONF", "ARTIFACT"
+            );
+            for e in &rows {
+                let excerpt: String = e.excerpt.replace('\n', " ").chars().take(60).collect();
+                println!(
+                    "{:<8} {:<16} {:<38} {:>12} {:>6.2} {:<16} {excerpt}",
+                    IdKind::Extraction.format(e.id),
+                    e.state.as_str(),
+                    e.kri_slug,
+                    format!("{} {}", e.value, e.kri_unit),
+                    e.confidence,
+                    IdKind::Artifact.format(e.artifact_id),
+                );
+            }
+            eprintln!("{} extraction(s)", rows.len());
+        }
+        ReviewCommand::Show { tenant, id } => {
+            let tenant = store.require_tenant(&tenant).await?;
+            let id = extraction_id(&id)?;
+            let e = store
+                .extraction(tenant.id, id)
+                .await?
+                .with_context(|| format!("no extraction ext_{id} in tenant {}", tenant.slug))?;
+            let artifact = store.artifact(tenant.id, e.artifact_id).await?;
+            println!("extraction   {}", IdKind::Extraction.format(e.id));
+            println!("state        {}", e.state);
+            println!(
+                "kri          {} ({})",
+                e.kri_slug,
+                IdKind::Kri.format(e.kri_id)
+            );
+            println!("value        {} {}", e.value, e.kri_unit);
+            if let Some(v) = e.proposed_value {
+                println!(
+                    "proposed     {v} {} (corrected by the reviewer)",
+                    e.kri_unit
+                );
+            }
+            println!("observed at  {}", when(e.observed_at));
+            println!("confidence   {:.2}", e.confidence);
+            for r in &e.reasons {
+                println!("  because    {r}");
+            }
+            println!("evidence     lines {}-{}:", e.line_start, e.line_end);
+            for line in e.excerpt.lines() {
+                println!("  | {line}");
+            }
+            if let Some(a) = artifact {
+                println!(
+                    "artifact     {} {} ({} bytes, {}, sha256 {}) received {} from {}",
+                    IdKind::Artifact.format(a.id),
+                    a.filename.as_deref().unwrap_or("(no filename)"),
+                    a.size_bytes,
+                    a.mime_type.as_deref().unwrap_or("no type"),
+                    a.sha256,
+                    when(Some(a.received_at)),
+                    a.submitted_by
+                );
+            }
+            if let Some(by) = &e.decided_by {
+                println!("decided      by {by} at {}", when(e.decided_at));
+            }
+            if let Some(note) = &e.note {
+                println!("note         {note}");
+            }
+            if e.materialized_at.is_some() {
+                println!("written      {}", when(e.materialized_at));
+            }
+        }
+        ReviewCommand::Accept {
+            tenant,
+            id,
+            value,
+            note,
+            by,
+        } => decide(store, &tenant, &id, true, value, note, &by).await?,
+        ReviewCommand::Reject {
+            tenant,
+            id,
+            note,
+            by,
+        } => decide(store, &tenant, &id, false, None, note, &by).await?,
+    }
+    Ok(())
+}
+
+async fn decide(
+    store: &Store,
+    tenant: &str,
+    id: &str,
+    accept: bool,
+    value: Option<f64>,
+    note: Option<String>,
+    by: &str,
+) -> anyhow::Result<()> {
+    let tenant = store.require_tenant(tenant).await?;
+    let id = extraction_id(id)?;
+    if let Some(v) = value
+        && !v.is_finite()
+    {
+        anyhow::bail!("--value must be a finite number");
+    }
+    let decision = Decision {
+        accept,
+        value,
+        note,
+    };
+    match store
+        .decide(tenant.id, id, &decision, &admin_actor(by))
+        .await?
+    {
+        Decided::Done(e) => eprintln!(
+            "{} ext_{id}: {} = {} {}; {}",
+            if accept { "accepted" } else { "rejected" },
+            e.kri_slug,
+            e.value,
+            e.kri_unit,
+            if accept {
+                format!(
+                    "the next run of its integration (int_{}) writes it into the KRI",
+                    e.integration_id
+                )
+            } else {
+                "it will never be written".into()
+            }
+        ),
+        Decided::NotPending(state) => anyhow::bail!(
+            "ext_{id} is {state}, not waiting for a decision; only pending_review (or auto_accepted, not yet written) extractions can be decided"
+        ),
+        Decided::NotFound => anyhow::bail!("no extraction ext_{id} in tenant {}", tenant.slug),
+    }
+    Ok(())
+}
+
+async fn integration(store: &Store, command: IntegrationCommand) -> anyhow::Result<()> {
+    match command {
+        IntegrationCommand::List { tenant } => {
+            let tenant = store.require_tenant(&tenant).await?;
+            println!(
+                "{:<8} {:<32} {:<11} {:<8} {:>8} LAST RUN",
+                "ID", "NAME", "KIND", "SCHEDULE", "PENDING"
+            );
+            for i in store.integrations(tenant.id).await?.iter() {
+                println!(
+                    "{:<8} {:<32} {:<11} {:<8} {:>8} {}",
+                    IdKind::Integration.format(i.id),
+                    i.name,
+                    i.kind.as_str(),
+                    i.schedule.as_str(),
+                    i.pending_review_count,
+                    i.last_run.as_ref().map_or("-".into(), |r| format!(
+                        "{} {} ({} written, {} skipped)",
+                        when(Some(r.started_at)),
+                        r.status,
+                        r.rows_written,
+                        r.rows_skipped
+                    ))
+                );
+            }
+        }
+        IntegrationCommand::Create {
+            tenant,
+            name,
+            kind,
+            config,
+            schedule,
+        } => {
+            let tenant = store.require_tenant(&tenant).await?;
+            serde_json::from_str::<serde_json::Value>(&config)
+                .with_context(|| format!("--config is not JSON: {config}"))?;
+            let id = store
+                .create_integration(&tenant, &name, &kind, &schedule, &config)
+                .await?;
+            eprintln!(
+                "created {kind} integration {} \"{}\" in tenant {}",
+                IdKind::Integration.format(id),
+                name.trim(),
+                tenant.slug
+            );
+            println!("{}", IdKind::Integration.format(id));
+        }
+        IntegrationCommand::Run { tenant, id, by } => {
+            let tenant = store.require_tenant(&tenant).await?;
+            let key = lookup(store, &tenant, RefKind::Integration, &id).await?;
+            let integration = store
+                .integrations(tenant.id)
+                .await?
+                .iter()
+                .find(|i| i.id == key)
+                .cloned()
+                .context("integration vanished")?;
+            let result = drop_zone(store)
+                .run(tenant.id, &integration, &admin_actor(&by))
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            eprintln!("{}: {}", result.run_id, result.summary);
         }
     }
     Ok(())

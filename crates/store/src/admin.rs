@@ -28,6 +28,8 @@ pub enum AdminError {
     AlreadyRevoked(i64),
     #[error("token name must not be empty")]
     EmptyName,
+    #[error("integration `{0}` already exists in this tenant; pick another name")]
+    IntegrationExists(String),
     #[error("--expires-in must be between 1 and 3650 days")]
     BadExpiry,
     #[error("operating system randomness is unavailable: {0}")]
@@ -67,6 +69,43 @@ impl Store {
             name: name.into(),
             created_at: now,
         })
+    }
+
+    /// Creates an integration (drop zone or connector); returns its row id.
+    pub async fn create_integration(
+        &self,
+        tenant: &Tenant,
+        name: &str,
+        kind: &str,
+        schedule: &str,
+        config: &str,
+    ) -> Result<i64, AdminError> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(AdminError::EmptyName);
+        }
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM integrations WHERE tenant_id = $1 AND name = $2")
+                .bind(tenant.id.0)
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await?;
+        if exists.is_some() {
+            return Err(AdminError::IntegrationExists(name.into()));
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO integrations (tenant_id, name, kind, schedule, enabled, config, created_at) \
+             VALUES ($1, $2, $3, $4, 1, $5, $6) RETURNING id",
+        )
+        .bind(tenant.id.0)
+        .bind(name)
+        .bind(kind)
+        .bind(schedule)
+        .bind(config)
+        .bind(ms(Utc::now()))
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(id)
     }
 
     pub async fn tenant_by_slug(&self, slug: &str) -> Result<Option<Tenant>, AdminError> {

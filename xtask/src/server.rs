@@ -104,6 +104,15 @@ impl RunningServer {
     }
 }
 
+impl RunningServer {
+    /// Kills the server with SIGKILL: no shutdown handler runs, nothing is flushed.
+    pub fn kill_hard(mut self) -> anyhow::Result<()> {
+        self.child.kill()?;
+        self.child.wait()?;
+        Ok(())
+    }
+}
+
 impl Drop for RunningServer {
     fn drop(&mut self) {
         let pid = self.child.id().to_string();

@@ -75,13 +75,14 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     eprintln!("test summary:");
     eprintln!("  unit, domain and SQLite storage suites: passed");
     eprintln!("  end-to-end (MCP Python SDK, 2025-11-25 and 2026-07-28) on SQLite: passed");
+    eprintln!("  Drop Zone end-to-end (scheduled pull, 64 concurrent, connectors, SIGKILL) on SQLite: passed");
     match &claude {
         Some(_) => eprintln!("  Claude Code `claude mcp list` shows draxis connected: passed"),
         None => eprintln!("  SKIPPED: Claude Code connection check (npm is missing)"),
     }
     if postgres {
         eprintln!("  PostgreSQL storage suite: passed");
-        eprintln!("  end-to-end on PostgreSQL: passed");
+        eprintln!("  end-to-end and Drop Zone end-to-end on PostgreSQL: passed");
     } else {
         eprintln!(
             "  SKIPPED: PostgreSQL storage suite and end-to-end on PostgreSQL (no server at {postgres_admin})"
@@ -128,6 +129,88 @@ fn end_to_end(
         claude_code_connects(claude, &server.mcp_url(), &acme)
             .with_context(|| format!("Claude Code on {engine}"))?;
     }
+    drop_zone(python, binaries, server, database, engine, &acme)
+        .with_context(|| format!("Drop Zone end-to-end on {engine}"))
+}
+
+/// The Drop Zone with the Python SDK: the scheduled-pull session, connectors, and a
+/// SIGKILL in the middle of a stream of submissions.
+fn drop_zone(
+    python: &Path,
+    binaries: &Path,
+    server: RunningServer,
+    database: &str,
+    engine: &str,
+    read_token: &str,
+) -> anyhow::Result<()> {
+    let writer = server.mint_token(binaries, "acme", "read,write")?;
+    let scratch = std::env::temp_dir().join(format!(
+        "draxis-e2e-{}-{}",
+        engine.to_lowercase(),
+        std::process::id()
+    ));
+    let folder = scratch.join("reports");
+    std::fs::create_dir_all(&folder)?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let admin = |args: &[&str]| -> anyhow::Result<()> {
+        run_command(
+            Command::new(binaries.join("draxis-admin"))
+                .args(["--database", database])
+                .args(args),
+        )
+    };
+    let folder_config = serde_json::json!({ "path": folder }).to_string();
+    let endpoint_config =
+        serde_json::json!({ "url": format!("http://127.0.0.1:{port}/identity.json") }).to_string();
+    admin(&[
+        "integration", "create", "--tenant", "acme", "--name", "Reports folder", "--kind",
+        "directory", "--config", &folder_config,
+    ])?;
+    admin(&[
+        "integration", "create", "--tenant", "acme", "--name", "Metrics endpoint", "--kind",
+        "http_json", "--config", &endpoint_config,
+    ])?;
+    let script = "tests/e2e/dropzone_session.py";
+    let port_text = port.to_string();
+    run_command(
+        Command::new(python)
+            .args([script, "session", "--url", &server.mcp_url(), "--metrics-port", &port_text])
+            .arg("--folder")
+            .arg(&folder)
+            .env("DRAXIS_E2E_WRITE_TOKEN", &writer)
+            .env("DRAXIS_E2E_ACME_TOKEN", read_token),
+    )?;
+
+    // SIGKILL while a client streams submissions; every acknowledged artifact survives.
+    let acks = scratch.join("acks.jsonl");
+    let mut streamer = Command::new(python)
+        .args([script, "stream", "--url", &server.mcp_url()])
+        .arg("--acks")
+        .arg(&acks)
+        .env("DRAXIS_E2E_WRITE_TOKEN", &writer)
+        .spawn()?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::fs::read_to_string(&acks).map_or(0, |s| s.lines().count()) < 25 {
+        if std::time::Instant::now() > deadline || streamer.try_wait()?.is_some() {
+            bail!("the submission stream did not get going");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    server.kill_hard()?;
+    let status = streamer.wait()?;
+    if !status.success() {
+        bail!("the submission stream failed ({status})");
+    }
+    let restarted = RunningServer::start(binaries, database, &[])?;
+    run_command(
+        Command::new(python)
+            .args([script, "verify", "--url", &restarted.mcp_url()])
+            .arg("--acks")
+            .arg(&acks)
+            .env("DRAXIS_E2E_WRITE_TOKEN", &writer),
+    )?;
+    drop(restarted);
+    std::fs::remove_dir_all(&scratch).ok();
     Ok(())
 }
 

@@ -12,10 +12,12 @@ use crate::{cargo, run_command};
 
 /// The figures wrk reports for one run.
 #[derive(Debug, Clone, Copy)]
-struct Measurement {
-    requests_per_sec: f64,
-    p50_ms: f64,
-    p99_ms: f64,
+pub(crate) struct Measurement {
+    pub requests_per_sec: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    /// Answers the script counted as `isError` results (scripts that count them).
+    pub tool_errors: u64,
 }
 
 const TARGET_RATIO: f64 = 0.60;
@@ -168,7 +170,7 @@ fn lua(token: Option<&str>, params: &str) -> String {
     script
 }
 
-fn ensure_wrk() -> anyhow::Result<()> {
+pub(crate) fn ensure_wrk() -> anyhow::Result<()> {
     if Command::new("wrk")
         .arg("--version")
         .stdout(Stdio::null())
@@ -184,10 +186,21 @@ fn ensure_wrk() -> anyhow::Result<()> {
 }
 
 fn wrk(url: &str, script: &Path, seconds: u32, connections: u32) -> anyhow::Result<Measurement> {
+    wrk_with(url, script, seconds, connections, 2)
+}
+
+/// One wrk run with `threads` threads.
+pub(crate) fn wrk_with(
+    url: &str,
+    script: &Path,
+    seconds: u32,
+    connections: u32,
+    threads: u32,
+) -> anyhow::Result<Measurement> {
     let output = Command::new("wrk")
         .args([
             "-t",
-            "2",
+            &threads.to_string(),
             "-c",
             &connections.to_string(),
             "-d",
@@ -221,10 +234,16 @@ fn wrk(url: &str, script: &Path, seconds: u32, connections: u32) -> anyhow::Resu
             .with_context(|| format!("no {p} latency in wrk output:\n{text}"))?;
         parse_duration_ms(line.split_whitespace().nth(1).unwrap_or_default())
     };
+    let tool_errors = text
+        .lines()
+        .find_map(|l| l.strip_prefix("tool errors:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
     Ok(Measurement {
         requests_per_sec,
         p50_ms: percentile("50%")?,
         p99_ms: percentile("99%")?,
+        tool_errors,
     })
 }
 

@@ -2,6 +2,7 @@
 //! regenerates the committed tool reference, `bench-mcp` measures the MCP endpoint.
 
 mod bench;
+mod bench_dropzone;
 mod bench_sim;
 mod codegen;
 #[cfg(test)]
@@ -49,6 +50,13 @@ enum Task {
         #[arg(long, default_value_t = 16)]
         connections: u32,
     },
+    /// Measure the Drop Zone: extraction MB/s on large text, SHA-256 against sha256sum on
+    /// the same bytes, 64 KiB artifacts per second over /api/mcp and duplicate latency.
+    BenchDropzone {
+        /// Seconds per HTTP measurement.
+        #[arg(long, default_value_t = 8)]
+        seconds: u32,
+    },
 }
 
 fn main() -> std::process::ExitCode {
@@ -64,6 +72,7 @@ fn main() -> std::process::ExitCode {
                 connections,
             } => bench::run(&root, seconds, connections),
             Task::BenchSim => bench_sim::run(&root),
+            Task::BenchDropzone { seconds } => bench_dropzone::run(&root, seconds),
         });
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -75,7 +75,9 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     eprintln!("test summary:");
     eprintln!("  unit, domain and SQLite storage suites: passed");
     eprintln!("  end-to-end (MCP Python SDK, 2025-11-25 and 2026-07-28) on SQLite: passed");
-    eprintln!("  Drop Zone end-to-end (scheduled pull, 64 concurrent, connectors, SIGKILL) on SQLite: passed");
+    eprintln!(
+        "  Drop Zone end-to-end (scheduled pull, 64 concurrent, connectors, SIGKILL) on SQLite: passed"
+    );
     match &claude {
         Some(_) => eprintln!("  Claude Code `claude mcp list` shows draxis connected: passed"),
         None => eprintln!("  SKIPPED: Claude Code connection check (npm is missing)"),
@@ -151,7 +153,9 @@ fn drop_zone(
     ));
     let folder = scratch.join("reports");
     std::fs::create_dir_all(&folder)?;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
     let admin = |args: &[&str]| -> anyhow::Result<()> {
         run_command(
             Command::new(binaries.join("draxis-admin"))
@@ -163,18 +167,41 @@ fn drop_zone(
     let endpoint_config =
         serde_json::json!({ "url": format!("http://127.0.0.1:{port}/identity.json") }).to_string();
     admin(&[
-        "integration", "create", "--tenant", "acme", "--name", "Reports folder", "--kind",
-        "directory", "--config", &folder_config,
+        "integration",
+        "create",
+        "--tenant",
+        "acme",
+        "--name",
+        "Reports folder",
+        "--kind",
+        "directory",
+        "--config",
+        &folder_config,
     ])?;
     admin(&[
-        "integration", "create", "--tenant", "acme", "--name", "Metrics endpoint", "--kind",
-        "http_json", "--config", &endpoint_config,
+        "integration",
+        "create",
+        "--tenant",
+        "acme",
+        "--name",
+        "Metrics endpoint",
+        "--kind",
+        "http_json",
+        "--config",
+        &endpoint_config,
     ])?;
     let script = "tests/e2e/dropzone_session.py";
     let port_text = port.to_string();
     run_command(
         Command::new(python)
-            .args([script, "session", "--url", &server.mcp_url(), "--metrics-port", &port_text])
+            .args([
+                script,
+                "session",
+                "--url",
+                &server.mcp_url(),
+                "--metrics-port",
+                &port_text,
+            ])
             .arg("--folder")
             .arg(&folder)
             .env("DRAXIS_E2E_WRITE_TOKEN", &writer)

@@ -66,6 +66,32 @@ impl CachedRepository {
         self.lock().remove(&tenant);
     }
 
+    /// Changes one cached integration in place (a count that a write just moved), so the
+    /// list need not be reloaded; does nothing when the list is not cached.
+    pub fn update_integration(
+        &self,
+        tenant: TenantId,
+        id: i64,
+        change: impl FnOnce(&mut Integration),
+    ) {
+        if let Some(lists) = self.lock().get_mut(&tenant)
+            && let Some(cached) = lists.integrations.as_mut()
+            && let Some(position) = cached.rows.iter().position(|i| i.id == id)
+        {
+            let mut rows = (*cached.rows).clone();
+            change(&mut rows[position]);
+            cached.rows = Arc::new(rows);
+        }
+    }
+
+    /// Forgets only `tenant`'s integrations (their pending-review counts and last runs
+    /// changed), keeping the other lists warm.
+    pub fn invalidate_integrations(&self, tenant: TenantId) {
+        if let Some(lists) = self.lock().get_mut(&tenant) {
+            lists.integrations = None;
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<TenantId, TenantLists>> {
         self.tenants
             .lock()

@@ -96,8 +96,13 @@ pub fn figures(text: &str, base: usize, spelled: bool) -> Vec<Figure> {
             while j < bytes.len() && bytes[j].is_ascii_alphabetic() {
                 j += 1;
             }
-            let word = text[i..j].to_ascii_lowercase();
-            if let Some((_, v)) = WORD_NUMBERS.iter().find(|(w, _)| *w == word) {
+            let word = &text[i..j];
+            let spelled_number =
+                (3..=6).contains(&word.len()) && !(j < bytes.len() && bytes[j].is_ascii_digit());
+            if let Some((_, v)) = WORD_NUMBERS
+                .iter()
+                .find(|(w, _)| spelled_number && w.eq_ignore_ascii_case(word))
+            {
                 let mut f = Figure {
                     value: *v,
                     unit: FigureUnit::None,
@@ -140,7 +145,22 @@ pub fn first_figure(text: &str, base: usize) -> Option<Figure> {
             spelled: true,
         });
     }
-    figures(text, base, false).into_iter().next()
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() {
+            let (figure, next) = number_at(text, i);
+            if let Some(mut f) = figure {
+                f.start += base;
+                f.end += base;
+                return Some(f);
+            }
+            i = next.max(i + 1);
+        } else {
+            i += 1;
+        }
+    }
+    None
 }
 
 fn is_word_byte(b: u8) -> bool {
@@ -192,8 +212,13 @@ fn number_at(text: &str, i: usize) -> (Option<Figure>, usize) {
     {
         return (None, skip_token(bytes, j));
     }
-    let raw: String = text[i..j].chars().filter(|c| *c != ',').collect();
-    let Ok(mut value) = raw.parse::<f64>() else {
+    let digits = &text[i..j];
+    let parsed = if digits.contains(',') {
+        digits.replace(',', "").parse::<f64>()
+    } else {
+        digits.parse::<f64>()
+    };
+    let Ok(mut value) = parsed else {
         return (None, j);
     };
     // Glued suffix: 30d, 12h, 15m, 2k, 40+.
@@ -238,7 +263,12 @@ fn number_at(text: &str, i: usize) -> (Option<Figure>, usize) {
         unit = FigureUnit::Currency;
         start = before.len() - before.chars().last().map_or(1, char::len_utf8);
     }
-    let lower_before = before.to_ascii_lowercase();
+    // Only the last few words can qualify the number.
+    let mut tail_start = before.len().saturating_sub(16);
+    while !before.is_char_boundary(tail_start) {
+        tail_start -= 1;
+    }
+    let lower_before = before[tail_start..].to_ascii_lowercase();
     if APPROXIMATE_BEFORE.iter().any(|w| {
         lower_before.ends_with(w)
             && (w.len() == 1 || !w.is_ascii() || {

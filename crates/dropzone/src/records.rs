@@ -21,6 +21,8 @@ pub struct Actor {
 #[derive(Debug, Clone)]
 pub struct NewExtraction {
     pub kri_id: i64,
+    pub kri_slug: String,
+    pub kri_unit: String,
     pub value: f64,
     pub observed_at: Option<DateTime<Utc>>,
     pub confidence: f64,

@@ -10,12 +10,12 @@ use draxis_auth::{Principal, TenantId};
 use draxis_domain::cache::CachedRepository;
 use draxis_domain::entities::{Integration, Kri};
 use draxis_domain::ids::IdKind;
-use draxis_domain::repository::{RefKind, RiskRepository, Rows};
+use draxis_domain::repository::{RiskRepository, Rows};
 use draxis_domain::rules::{Thresholds, kri_colour};
 use draxis_domain::{QueryError, StorageError};
 use draxis_protocol::types::{
-    Evidence, ExtractionCounts, ExtractionView, IntegrationKind, KriUpdate, ProposalState,
-    ProposalView, RunIntegrationArgs, RunIntegrationResult, SubmitArtifactArgs,
+    AutonomyBand, Evidence, ExtractionCounts, ExtractionView, IntegrationKind, KriUpdate,
+    ProposalState, ProposalView, RunIntegrationArgs, RunIntegrationResult, SubmitArtifactArgs,
     SubmitArtifactResult,
 };
 use sha2::{Digest, Sha256};
@@ -59,7 +59,12 @@ pub struct DropZone {
     extractor: Arc<dyn Extractor>,
     limits: DropZoneLimits,
     catalogs: Arc<Mutex<HashMap<TenantId, CatalogFor>>>,
+    bands: Arc<Mutex<HashMap<TenantId, (std::time::Instant, AutonomyBand)>>>,
 }
+
+/// How long a tenant's autonomy band is trusted before it is read again: a band set
+/// with draxis-admin applies to submissions within this time.
+const BAND_TTL: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl std::fmt::Debug for DropZone {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -131,7 +136,47 @@ impl DropZone {
             extractor,
             limits,
             catalogs: Arc::new(Mutex::new(HashMap::new())),
+            bands: Arc::new(Mutex::new(HashMap::new())),
         }
+    }
+
+    /// Sets a tenant's autonomy band; this process applies it at once, other processes
+    /// within a second.
+    pub async fn set_autonomy_band(
+        &self,
+        tenant: TenantId,
+        band: AutonomyBand,
+        actor: &Actor,
+    ) -> Result<AutonomyBand, QueryError> {
+        let previous = self
+            .store
+            .set_autonomy_band(tenant, band, actor)
+            .await
+            .map_err(storage)?;
+        self.bands
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(tenant, (std::time::Instant::now(), band));
+        Ok(previous)
+    }
+
+    async fn band(&self, tenant: TenantId) -> Result<AutonomyBand, QueryError> {
+        let cached = self
+            .bands
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&tenant)
+            .filter(|(at, _)| at.elapsed() < BAND_TTL)
+            .map(|(_, band)| *band);
+        if let Some(band) = cached {
+            return Ok(band);
+        }
+        let band = self.store.autonomy_band(tenant).await.map_err(storage)?;
+        self.bands
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(tenant, (std::time::Instant::now(), band));
+        Ok(band)
     }
 
     pub fn limits(&self) -> &DropZoneLimits {
@@ -163,14 +208,19 @@ impl DropZone {
 
     async fn integration(&self, tenant: TenantId, key: &str) -> Result<Integration, QueryError> {
         let key = key.trim();
-        let found = self
-            .repo
-            .find_ref(tenant, RefKind::Integration, key)
-            .await
-            .map_err(storage)?;
+        // Resolved from the cached list: by id (int_1), or by name.
         let integrations = self.repo.integrations(tenant).await.map_err(storage)?;
-        found
-            .and_then(|link| integrations.iter().find(|i| i.id == link.id).cloned())
+        let by_id = IdKind::Integration.parse(key);
+        integrations
+            .iter()
+            .find(|i| Some(i.id) == by_id)
+            .or_else(|| integrations.iter().find(|i| i.name == key))
+            .or_else(|| {
+                integrations
+                    .iter()
+                    .find(|i| i.name.eq_ignore_ascii_case(key))
+            })
+            .cloned()
             .ok_or_else(|| {
                 QueryError::NotFound(format!(
                     "No integration `{key}` in this tenant. Call list_integrations and pass the \
@@ -284,14 +334,17 @@ impl DropZone {
                 &catalog,
             )
         };
-        let band = self.store.autonomy_band(tenant).await.map_err(storage)?;
-        let by_slug: HashMap<&str, i64> = kris.iter().map(|k| (k.slug.as_str(), k.id)).collect();
+        let band = self.band(tenant).await?;
+        let by_slug: HashMap<&str, &Kri> = kris.iter().map(|k| (k.slug.as_str(), k)).collect();
         let extractions = extraction
             .proposals
             .into_iter()
             .filter_map(|p| {
+                let kri = by_slug.get(p.kri_slug.as_str())?;
                 Some(NewExtraction {
-                    kri_id: *by_slug.get(p.kri_slug.as_str())?,
+                    kri_id: kri.id,
+                    kri_slug: kri.slug.clone(),
+                    kri_unit: kri.unit.clone(),
                     value: p.value,
                     observed_at: p
                         .observed_at
@@ -333,9 +386,18 @@ impl DropZone {
             )
             .await
             .map_err(storage)?;
-        if matches!(inserted, Inserted::New(_)) {
-            // Pending-review counts changed.
-            self.repo.invalidate(tenant);
+        if let Inserted::New(artifact) = &inserted {
+            // Only the drop zone's pending-review count changed.
+            let pending = artifact
+                .extractions
+                .iter()
+                .filter(|e| e.state == ProposalState::PendingReview)
+                .count() as u64;
+            if pending > 0 {
+                self.repo.update_integration(tenant, integration.id, |i| {
+                    i.pending_review_count += pending;
+                });
+            }
         }
         Ok(inserted)
     }

@@ -162,8 +162,13 @@ const DISCRIMINATING: &[&str] = &[
 /// "vulns" and "vulnerability" meet, as do "remediate" and "remediation".
 pub fn normalize_word(word: &str, out: &mut String) {
     out.clear();
-    for c in word.chars() {
-        out.extend(c.to_lowercase());
+    if word.is_ascii() {
+        out.push_str(word);
+        out.make_ascii_lowercase();
+    } else {
+        for c in word.chars() {
+            out.extend(c.to_lowercase());
+        }
     }
     let synonym = match out.as_str() {
         "vuln" | "vulns" | "vulnerabilities" | "vulnerability" => Some("vulnerab"),
@@ -289,10 +294,12 @@ pub struct KriCatalog {
     units: Vec<KriUnit>,
     terms: HashMap<String, u32>,
     classes: HashMap<String, WordClass>,
+    /// Every word the catalog knows, with its term and class: one lookup per token.
+    words: HashMap<String, (Option<u32>, WordClass), foldhash::fast::RandomState>,
     phrases: Vec<Phrase>,
-    by_term: HashMap<u32, Vec<u32>>,
-    by_first_term: HashMap<u32, Vec<u32>>,
-    slugs: HashMap<String, usize>,
+    by_term: HashMap<u32, Vec<u32>, foldhash::fast::RandomState>,
+    by_first_term: HashMap<u32, Vec<u32>, foldhash::fast::RandomState>,
+    slugs: HashMap<String, usize, foldhash::fast::RandomState>,
     /// Terms a label may never leave out (severities, privilege, exposure).
     discriminating: Vec<u32>,
 }
@@ -304,10 +311,11 @@ impl KriCatalog {
             entries: Vec::new(),
             terms: HashMap::new(),
             classes: HashMap::new(),
+            words: HashMap::default(),
             phrases: Vec::new(),
-            by_term: HashMap::new(),
-            by_first_term: HashMap::new(),
-            slugs: HashMap::new(),
+            by_term: HashMap::default(),
+            by_first_term: HashMap::default(),
+            slugs: HashMap::default(),
             discriminating: Vec::new(),
         };
         let mut buf = String::new();
@@ -337,6 +345,17 @@ impl KriCatalog {
                 catalog.discriminating.push(*t);
             }
         }
+        let mut words: HashMap<String, (Option<u32>, WordClass), _> = HashMap::default();
+        for (word, class) in &catalog.classes {
+            words.insert(word.clone(), (None, *class));
+        }
+        for (word, term) in &catalog.terms {
+            words
+                .entry(word.clone())
+                .or_insert((None, WordClass::Content))
+                .0 = Some(*term);
+        }
+        catalog.words = words;
         catalog.entries = entries;
         catalog
     }
@@ -402,13 +421,10 @@ impl KriCatalog {
     }
 
     fn classify(&self, normalized: &str) -> (Option<u32>, WordClass) {
-        let term = self.terms.get(normalized).copied();
-        let class = self
-            .classes
+        self.words
             .get(normalized)
             .copied()
-            .unwrap_or(WordClass::Content);
-        (term, class)
+            .unwrap_or((None, WordClass::Content))
     }
 
     /// Matches a short label ("Patch compliance", `edr_coverage_pct`, a JSON key path) to
@@ -539,10 +555,28 @@ impl KriCatalog {
             }
         }
         // Scattered matches: every term of a phrase of two or more terms within a window
-        // of eight content words ("incidents was high severity").
-        for phrase in &self.phrases {
+        // of eight content words ("incidents was high severity"). Only phrases whose terms
+        // all occur in the clause are tried.
+        let mut present: Vec<u32> = content.iter().filter_map(|i| tokens[*i].term).collect();
+        present.sort_unstable();
+        present.dedup();
+        let mut candidates: Vec<u32> = present
+            .iter()
+            .filter_map(|t| self.by_term.get(t))
+            .flatten()
+            .copied()
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        for id in candidates {
+            let phrase = &self.phrases[id as usize];
             let n = phrase.terms.len();
-            if n < 2 {
+            if n < 2
+                || !phrase
+                    .terms
+                    .iter()
+                    .all(|t| present.binary_search(t).is_ok())
+            {
                 continue;
             }
             for start in 0..content.len() {

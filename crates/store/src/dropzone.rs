@@ -157,6 +157,7 @@ impl DropZoneStore for Store {
         band: AutonomyBand,
         actor: &Actor,
     ) -> StorageResult<AutonomyBand> {
+        let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await.map_err(storage)?;
         let previous: String =
             sqlx::query_scalar("UPDATE tenants SET autonomy_band = autonomy_band WHERE id = $1 RETURNING autonomy_band")
@@ -221,6 +222,7 @@ impl DropZoneStore for Store {
         artifact: &NewArtifact<'_>,
     ) -> StorageResult<Inserted> {
         let received = ms(artifact.received_at);
+        let turn = self.write_turn().await;
         let mut tx = self.pool.begin().await.map_err(storage)?;
         // The unique key decides between concurrent submissions of the same bytes, on any
         // replica: the loser inserts nothing and answers with the winner's artifact.
@@ -250,34 +252,53 @@ impl DropZoneStore for Store {
         .map_err(storage)?;
         let Some(id) = id else {
             tx.rollback().await.map_err(storage)?;
+            drop(turn);
             let first = self
                 .find_artifact(tenant, artifact.integration_id, artifact.sha256)
                 .await?
                 .ok_or_else(|| storage(sqlx::Error::RowNotFound))?;
             return Ok(Inserted::Duplicate(first));
         };
-        for e in &artifact.extractions {
-            sqlx::query(
+        // All extractions in one statement: one round trip however many there are.
+        let mut ids_by_kri: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
+        if !artifact.extractions.is_empty() {
+            const COLUMNS: usize = 13;
+            let mut sql = String::from(
                 "INSERT INTO dropzone_extractions (tenant_id, artifact_id, integration_id, kri_id, \
                  value, observed_at, confidence, reasons, line_start, line_end, excerpt, state, \
-                 created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-            )
-            .bind(tenant.0)
-            .bind(id)
-            .bind(artifact.integration_id)
-            .bind(e.kri_id)
-            .bind(e.value)
-            .bind(e.observed_at.map(ms))
-            .bind(e.confidence)
-            .bind(list_json(&e.reasons))
-            .bind(i64::from(e.line_start))
-            .bind(i64::from(e.line_end))
-            .bind(e.excerpt.as_str())
-            .bind(e.state.as_str())
-            .bind(received)
-            .execute(&mut *tx)
-            .await
-            .map_err(storage)?;
+                 created_at) VALUES ",
+            );
+            for (row, _) in artifact.extractions.iter().enumerate() {
+                sql.push_str(if row == 0 { "(" } else { ", (" });
+                for col in 0..COLUMNS {
+                    if col > 0 {
+                        sql.push_str(", ");
+                    }
+                    sql.push_str(&format!("${}", row * COLUMNS + col + 1));
+                }
+                sql.push(')');
+            }
+            sql.push_str(" RETURNING id, kri_id");
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for e in &artifact.extractions {
+                query = query
+                    .bind(tenant.0)
+                    .bind(id)
+                    .bind(artifact.integration_id)
+                    .bind(e.kri_id)
+                    .bind(e.value)
+                    .bind(e.observed_at.map(ms))
+                    .bind(e.confidence)
+                    .bind(list_json(&e.reasons))
+                    .bind(i64::from(e.line_start))
+                    .bind(i64::from(e.line_end))
+                    .bind(e.excerpt.as_str())
+                    .bind(e.state.as_str())
+                    .bind(received);
+            }
+            for row in query.fetch_all(&mut *tx).await.map_err(storage)? {
+                ids_by_kri.insert(get(&row, 1)?, get(&row, 0)?);
+            }
         }
         let count = |s: ProposalState| artifact.extractions.iter().filter(|e| e.state == s).count();
         audit(
@@ -304,11 +325,56 @@ impl DropZoneStore for Store {
         )
         .await?;
         tx.commit().await.map_err(storage)?;
-        let stored = self
-            .artifact(tenant, id)
-            .await?
-            .ok_or_else(|| storage(sqlx::Error::RowNotFound))?;
-        Ok(Inserted::New(stored))
+        drop(turn);
+        // Built from what was just written (one extraction per KRI per artifact), rather
+        // than read back.
+        let extractions = artifact
+            .extractions
+            .iter()
+            .map(|e| {
+                Ok(StoredExtraction {
+                    id: *ids_by_kri
+                        .get(&e.kri_id)
+                        .ok_or_else(|| storage(sqlx::Error::RowNotFound))?,
+                    artifact_id: id,
+                    integration_id: artifact.integration_id,
+                    kri_id: e.kri_id,
+                    kri_slug: e.kri_slug.clone(),
+                    kri_unit: e.kri_unit.clone(),
+                    value: e.value,
+                    proposed_value: None,
+                    observed_at: e.observed_at,
+                    confidence: e.confidence,
+                    reasons: e.reasons.clone(),
+                    line_start: e.line_start,
+                    line_end: e.line_end,
+                    excerpt: e.excerpt.clone(),
+                    state: e.state,
+                    decided_by: None,
+                    decided_at: None,
+                    note: None,
+                    materialized_at: None,
+                    created_at: artifact.received_at,
+                })
+            })
+            .collect::<StorageResult<Vec<_>>>()?;
+        let mut extractions = extractions;
+        extractions.sort_by_key(|e| (e.line_start, e.id));
+        Ok(Inserted::New(StoredArtifact {
+            id,
+            integration_id: artifact.integration_id,
+            sha256: artifact.sha256.to_string(),
+            size_bytes: artifact.content.len() as u64,
+            filename: artifact.filename.map(str::to_string),
+            mime_type: artifact.mime_type.map(str::to_string),
+            source: artifact.source.map(str::to_string),
+            extractor: artifact.extractor.to_string(),
+            band: artifact.band,
+            skipped: artifact.skipped,
+            received_at: artifact.received_at,
+            submitted_by: artifact.actor.label.clone(),
+            extractions,
+        }))
     }
 
     async fn materialize(
@@ -319,6 +385,7 @@ impl DropZoneStore for Store {
         counts: &RunCounts,
         actor: &Actor,
     ) -> StorageResult<Materialized> {
+        let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await.map_err(storage)?;
         // Writing first takes SQLite's write lock at once (no upgrade deadlocks).
         let run_id: i64 = sqlx::query_scalar(
@@ -494,6 +561,7 @@ impl DropZoneStore for Store {
         error: &str,
         actor: &Actor,
     ) -> StorageResult<i64> {
+        let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await.map_err(storage)?;
         let finished = Utc::now();
         let run_id: i64 = sqlx::query_scalar(
@@ -586,6 +654,7 @@ impl DropZoneStore for Store {
         decision: &Decision,
         actor: &Actor,
     ) -> StorageResult<Decided> {
+        let turn = self.write_turn().await;
         let mut tx = self.pool.begin().await.map_err(storage)?;
         let now = Utc::now();
         let state = if decision.accept {
@@ -615,6 +684,7 @@ impl DropZoneStore for Store {
         .map_err(storage)?;
         if done.rows_affected() != 1 {
             tx.rollback().await.map_err(storage)?;
+            drop(turn);
             return Ok(match self.extraction(tenant, id).await? {
                 Some(e) => Decided::NotPending(e.state),
                 None => Decided::NotFound,
@@ -635,6 +705,7 @@ impl DropZoneStore for Store {
         )
         .await?;
         tx.commit().await.map_err(storage)?;
+        drop(turn);
         let stored = self
             .extraction(tenant, id)
             .await?

@@ -60,6 +60,9 @@ pub enum StoreError {
 pub struct Store {
     pool: AnyPool,
     engine: Engine,
+    /// SQLite allows one writer at a time and makes the others sleep and retry; queueing
+    /// this process's write transactions here instead keeps them from sleeping.
+    write_gate: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -134,7 +137,7 @@ impl Store {
                 Box::pin(async move {
                     if engine == Engine::Sqlite {
                         conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                            "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
                              PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
                         )
                         .await?;
@@ -145,7 +148,12 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(connect_error)?;
-        Ok(Self { pool, engine })
+        let write_gate = (engine == Engine::Sqlite).then(Default::default);
+        Ok(Self {
+            pool,
+            engine,
+            write_gate,
+        })
     }
 
     /// Applies the embedded migrations of this engine that have not run yet.
@@ -155,6 +163,14 @@ impl Store {
             Engine::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
         }
         Ok(())
+    }
+
+    /// Waits for this process's turn to write (SQLite); a no-op on PostgreSQL.
+    pub(crate) async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match &self.write_gate {
+            Some(gate) => Some(gate.lock().await),
+            None => None,
+        }
     }
 
     pub fn engine(&self) -> Engine {

@@ -190,8 +190,7 @@ async fn drop_zone_dedupes_materializes_and_records(
     assert_eq!(run.updates[0].value, 36.0);
 
     // The band decides; manual accepts nothing.
-    store
-        .set_autonomy_band(acme.id, AutonomyBand::Manual, &reviewer)
+    zone.set_autonomy_band(acme.id, AutonomyBand::Manual, &reviewer)
         .await
         .unwrap();
     let manual = zone
@@ -200,8 +199,7 @@ async fn drop_zone_dedupes_materializes_and_records(
         .unwrap();
     assert_eq!(manual.extraction.counts.auto_accepted, 0);
     assert_eq!(manual.extraction.counts.pending_review, 1);
-    store
-        .set_autonomy_band(acme.id, AutonomyBand::Balanced, &reviewer)
+    zone.set_autonomy_band(acme.id, AutonomyBand::Balanced, &reviewer)
         .await
         .unwrap();
 

@@ -54,7 +54,8 @@ pub(crate) fn scan(c: &mut Collector<'_>, text: &str) {
         }
     };
     let mut yaml: Vec<(usize, String)> = Vec::new();
-    let mut heading: Option<String> = None;
+    // The words of the current Markdown heading, tokenized once.
+    let mut heading: Vec<Token> = Vec::new();
     let mut help: Vec<(String, String)> = Vec::new();
     let mut samples: Vec<Sample> = Vec::new();
     let mut i = 0;
@@ -113,7 +114,7 @@ pub(crate) fn scan(c: &mut Collector<'_>, text: &str) {
         if trimmed.starts_with('#') {
             // A Markdown heading gives context to the lines under it.
             flush(c, &mut paragraph);
-            heading = Some(trimmed.trim_start_matches('#').trim().to_string());
+            heading = c.tokenize(trimmed.trim_start_matches('#').trim(), 0);
             yaml.clear();
             i += 1;
             continue;
@@ -130,7 +131,7 @@ pub(crate) fn scan(c: &mut Collector<'_>, text: &str) {
             continue;
         }
         let indent = line.len() - line.trim_start().len();
-        match key_value(c, line, at, indent, &mut yaml, heading.as_deref()) {
+        match key_value(c, line, at, indent, &mut yaml, &heading) {
             LineUse::Consumed => {
                 flush(c, &mut paragraph);
             }
@@ -217,7 +218,7 @@ fn key_value(
     at: usize,
     indent: usize,
     yaml: &mut Vec<(usize, String)>,
-    heading: Option<&str>,
+    heading: &[Token],
 ) -> LineUse {
     let (body, lead) = strip_marker(line);
     let body_at = at + lead;
@@ -253,9 +254,7 @@ fn key_value(
     for (_, parent) in yaml.iter() {
         context.extend(c.tokenize(&humanize(parent), 0));
     }
-    if let Some(h) = heading {
-        context.extend(c.tokenize(h, 0));
-    }
+    context.extend_from_slice(heading);
     let short_value = value_trimmed.split_whitespace().count() <= 6;
     let before = (c.candidate_count(), c.skipped);
     c.labelled(Labelled {
@@ -264,6 +263,7 @@ fn key_value(
         figure,
         span: (body_at, at + line.len()),
         observed_at: None,
+        date_from: None,
         base: 0.96,
         structure: "key-value",
         unit_hint: None,
@@ -284,7 +284,7 @@ fn key_value(
 /// `level=info metric=patch_compliance value=91.3` or `edr_coverage_pct=96.4 stale=23`:
 /// two or more `key=value` pairs without spaces around `=`.
 fn logfmt(c: &mut Collector<'_>, line: &str, at: usize) -> bool {
-    let mut pairs: Vec<(&str, &str, usize, usize)> = Vec::new();
+    let mut pairs: Vec<(&str, &str, usize, usize)> = Vec::with_capacity(8);
     let b = line.as_bytes();
     let mut i = 0;
     while i < b.len() {
@@ -315,7 +315,7 @@ fn logfmt(c: &mut Collector<'_>, line: &str, at: usize) -> bool {
     let find = |names: &[&str]| {
         pairs
             .iter()
-            .find(|(k, ..)| names.contains(&k.to_ascii_lowercase().as_str()))
+            .find(|(k, ..)| names.iter().any(|n| n.eq_ignore_ascii_case(k)))
     };
     let label = find(&["metric", "name", "kri", "measure", "indicator", "key"]);
     let value = find(&["value", "val", "current", "count", "result", "reading"]);
@@ -327,7 +327,8 @@ fn logfmt(c: &mut Collector<'_>, line: &str, at: usize) -> bool {
             context: &[],
             figure,
             span: (at + label.2.min(value.2), at + label.3.max(value.3)),
-            observed_at: super::find_iso_date(line),
+            observed_at: None,
+            date_from: Some(line),
             base: 0.96,
             structure: "log line",
             unit_hint: find(&["unit", "units"]).map(|u| u.1),
@@ -345,7 +346,8 @@ fn logfmt(c: &mut Collector<'_>, line: &str, at: usize) -> bool {
                 context: &[],
                 figure,
                 span: (at + start, at + end),
-                observed_at: super::find_iso_date(line),
+                observed_at: None,
+                date_from: Some(line),
                 base: 0.95,
                 structure: "log field",
                 unit_hint: None,
@@ -486,6 +488,7 @@ fn prometheus(c: &mut Collector<'_>, samples: &[Sample], help: &[(String, String
                 figure,
                 span: (group[0].start, group[group.len() - 1].end),
                 observed_at: None,
+                date_from: None,
                 base: if exact { 0.99 } else { 0.95 },
                 structure: "Prometheus sample",
                 unit_hint: None,

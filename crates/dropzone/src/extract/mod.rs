@@ -12,7 +12,9 @@ mod prose;
 mod table;
 
 use crate::figures::{Figure, convert};
-use crate::vocabulary::{KriCatalog, PhraseKind, Token, WordClass, tokenize};
+use std::collections::HashMap;
+
+use crate::vocabulary::{KriCatalog, LabelMatch, PhraseKind, Token, WordClass, tokenize};
 
 /// What was submitted.
 #[derive(Debug, Clone, Copy)]
@@ -140,6 +142,9 @@ pub(crate) struct Labelled<'t> {
     /// Byte range of the evidence in the artifact.
     pub span: (usize, usize),
     pub observed_at: Option<String>,
+    /// Text to look for an ISO date in, only if the figure becomes a candidate (a log
+    /// line's timestamp).
+    pub date_from: Option<&'t str>,
     /// Confidence of a clean match in this kind of structure.
     pub base: f64,
     /// What kind of structure held it, for the reasons.
@@ -167,7 +172,13 @@ pub(crate) struct Collector<'a> {
     pub skipped: u32,
     pub document_date: Option<String>,
     tokens: Vec<Token>,
+    labels_seen: HashMap<String, Option<LabelMatch>, foldhash::fast::RandomState>,
+    slugs_seen: HashMap<String, Option<usize>, foldhash::fast::RandomState>,
 }
+
+/// Labels remembered per artifact: enough for every repeating key, bounded for tables
+/// whose every row label is different.
+const MEMO_LIMIT: usize = 4096;
 
 impl<'a> Collector<'a> {
     fn new(catalog: &'a KriCatalog, text: &'a str) -> Self {
@@ -176,8 +187,10 @@ impl<'a> Collector<'a> {
             text,
             candidates: Vec::new(),
             skipped: 0,
-            document_date: find_iso_date(&text[..text.len().min(2048)]),
+            document_date: find_iso_date(&text[..floor_boundary(text, 2048)]),
             tokens: Vec::new(),
+            labels_seen: HashMap::default(),
+            slugs_seen: HashMap::default(),
         }
     }
 
@@ -203,16 +216,11 @@ impl<'a> Collector<'a> {
         let (kri, mut confidence) = if let Some((kri, reason)) = item.known {
             reasons.push(reason);
             (kri, item.base)
-        } else if let Some(kri) = self.catalog.by_slug(&snake(key)) {
+        } else if let Some(kri) = self.slug_of(key, item.context.is_empty()) {
             reasons.push(format!("{} key is the KRI slug", item.structure));
             (kri, 0.99)
         } else {
-            let mut tokens = std::mem::take(&mut self.tokens);
-            tokens.clear();
-            tokenize(self.catalog, &humanize(key), 0, &mut tokens);
-            let found = self.catalog.match_label(&tokens, item.context);
-            self.tokens = tokens;
-            let Some(m) = found else {
+            let Some(m) = self.match_label(key, item.context) else {
                 self.skipped += 1;
                 return;
             };
@@ -268,8 +276,52 @@ impl<'a> Collector<'a> {
             confidence,
             reasons,
             span: item.span,
-            observed_at: item.observed_at.or_else(|| self.document_date.clone()),
+            observed_at: item
+                .observed_at
+                .or_else(|| item.date_from.and_then(find_iso_date))
+                .or_else(|| self.document_date.clone()),
         });
+    }
+
+    /// The KRI whose slug `key` spells, remembered per label when `memo` is set.
+    fn slug_of(&mut self, key: &str, memo: bool) -> Option<usize> {
+        if memo && let Some(known) = self.slugs_seen.get(key) {
+            return *known;
+        }
+        let found = self.catalog.by_slug(&snake(key));
+        if memo && self.slugs_seen.len() < MEMO_LIMIT {
+            self.slugs_seen.insert(key.to_string(), found);
+        }
+        found
+    }
+
+    /// Matches a label; labels without context repeat (log keys, CSV rows, metric
+    /// names), so their matches are remembered for the rest of the artifact.
+    fn match_label(&mut self, key: &str, context: &[Token]) -> Option<LabelMatch> {
+        // Only the catalog terms of the context affect the match, so they key the memo.
+        let mut memo_key = String::with_capacity(key.len() + 4 * context.len());
+        memo_key.push_str(key);
+        for term in context.iter().filter_map(|t| t.term) {
+            memo_key.push('\0');
+            memo_key.push_str(&term.to_string());
+        }
+        if let Some(known) = self.labels_seen.get(&memo_key) {
+            return known.clone();
+        }
+        let mut tokens = std::mem::take(&mut self.tokens);
+        tokens.clear();
+        tokenize(self.catalog, &humanize(key), 0, &mut tokens);
+        let found = self.catalog.match_label(&tokens, context);
+        self.tokens = tokens;
+        if self.labels_seen.len() < MEMO_LIMIT {
+            self.labels_seen.insert(memo_key, found.clone());
+        }
+        found
+    }
+
+    /// Whether a table cell names a KRI (memoized like every label).
+    pub fn names_a_kri(&mut self, cell: &str) -> bool {
+        self.slug_of(cell.trim(), true).is_some() || self.match_label(cell, &[]).is_some()
     }
 
     /// A candidate found in prose.
@@ -413,18 +465,12 @@ fn document_qualifier(catalog: &KriCatalog, text: &str) -> Option<String> {
         "pilot",
     ];
     let _ = catalog;
-    let lower_head = text[..floor_boundary(text, 65_536)].to_ascii_lowercase();
-    WORDS
-        .iter()
-        .find(|w| {
-            lower_head.match_indices(**w).any(|(at, _)| {
-                let before = lower_head[..at].chars().next_back();
-                let after = lower_head[at + w.len()..].chars().next();
-                before.is_none_or(|c| !c.is_alphanumeric())
-                    && after.is_none_or(|c| !c.is_alphanumeric() || c == 's')
-            })
-        })
-        .map(|w| (*w).to_string())
+    // One pass over the words of the head; no copy of the text.
+    text[..floor_boundary(text, 65_536)]
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| (5..=11).contains(&w.len()))
+        .find_map(|w| WORDS.iter().find(|q| q.eq_ignore_ascii_case(w)))
+        .map(|w| w.trim_end_matches('s').to_string())
 }
 
 fn floor_boundary(text: &str, mut at: usize) -> usize {

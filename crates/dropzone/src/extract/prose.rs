@@ -47,6 +47,11 @@ pub(crate) fn scan(c: &mut Collector<'_>, text: &str, base: usize) {
             continue;
         }
         let tokens = c.tokenize(clause, clause_at);
+        if tokens.iter().all(|t| t.term.is_none()) {
+            // No word of any KRI: every figure here is skipped.
+            c.skipped += in_clause.iter().filter(|f| !f.spelled).count() as u32;
+            continue;
+        }
         let phrases = c.catalog.find_phrases(&tokens);
         pair(c, &tokens, &phrases, &in_clause);
     }
@@ -98,14 +103,19 @@ fn is_observation(text: &str, base: usize, f: &Figure) -> bool {
     if preceded_by(&text[from..local], REFERENCE_BEFORE) {
         return false;
     }
-    let after: Vec<String> = text[local_end..]
+    let mut after = text[local_end..]
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .take(3)
-        .map(str::to_ascii_lowercase)
-        .collect();
-    let past = after.iter().any(|w| PAST_AFTER.contains(&w.as_str()));
-    let last_period = after.first().is_some_and(|w| w == "last") && after.len() > 1;
+        .take(3);
+    let first = after.next();
+    let second = after.next();
+    let third = after.next();
+    let past = [first, second, third]
+        .into_iter()
+        .flatten()
+        .any(|w| PAST_AFTER.iter().any(|p| p.eq_ignore_ascii_case(w)));
+    // "12 last quarter": a figure followed by "last <period>" is the previous value.
+    let last_period = first.is_some_and(|w| w.eq_ignore_ascii_case("last")) && second.is_some();
     !past && !last_period
 }
 

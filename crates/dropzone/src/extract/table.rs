@@ -105,13 +105,15 @@ pub(crate) fn read(
             })
             .count()
     });
+    // A sample decides the orientation; long tables need not be matched twice.
+    let sample = &rows[..rows.len().min(64)];
     let label_matches = label_col.map_or(0, |col| {
-        rows.iter()
+        sample
+            .iter()
             .filter(|r| {
-                r.cells.get(col).is_some_and(|cell| {
-                    let tokens = c.tokenize(&super::humanize(cell.text), 0);
-                    c.catalog.match_label(&tokens, &[]).is_some()
-                })
+                r.cells
+                    .get(col)
+                    .is_some_and(|cell| c.names_a_kri(cell.text))
             })
             .count()
     });
@@ -171,6 +173,7 @@ pub(crate) fn read(
             figure,
             span: (row.start, row.end),
             observed_at,
+            date_from: None,
             base: if several { 0.92 } else { 0.97 },
             structure: kind,
             unit_hint: unit,
@@ -224,6 +227,7 @@ fn read_wide(
             figure,
             span: (latest.start, latest.end),
             observed_at: observed_at.clone(),
+            date_from: None,
             base: if rows.len() > 1 && date_col.is_none() {
                 0.88
             } else {

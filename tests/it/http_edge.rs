@@ -27,7 +27,7 @@ async fn revoked_and_expired_tokens_are_refused_with_their_own_words() {
     let ok = app.post(Some(&bearer), tools_list(), &[]).await;
     assert_eq!(ok.status(), 200);
     let listed = json_body(ok).await;
-    assert_eq!(listed["result"]["tools"].as_array().unwrap().len(), 9);
+    assert_eq!(listed["result"]["tools"].as_array().unwrap().len(), 11);
 
     let acme = app.store.require_tenant("acme").await.unwrap();
     app.store.revoke_token(&acme, id).await.unwrap();

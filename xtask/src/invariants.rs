@@ -46,9 +46,20 @@ const FORBIDDEN: &[(&str, &[&str], &str)] = &[
         "the HTTP edge never names the database",
     ),
     (
+        "draxis-dropzone",
+        &["sqlx", "draxis-store", "rmcp", "axum", "draxis-transport"],
+        "the Drop Zone reaches storage only through its trait, and knows no MCP",
+    ),
+    (
         "draxis-store",
-        &["rmcp", "axum", "hyper", "draxis-transport"],
-        "storage knows nothing of HTTP or MCP",
+        &[
+            "rmcp",
+            "axum",
+            "hyper",
+            "draxis-transport",
+            "draxis-dropzone",
+        ],
+        "storage knows nothing of HTTP, MCP or the extractor",
     ),
 ];
 

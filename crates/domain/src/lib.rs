@@ -4,6 +4,7 @@
 
 pub mod cache;
 pub mod demo;
+pub mod dropzone;
 pub mod entities;
 pub mod ids;
 pub mod paging;

@@ -263,19 +263,13 @@ fn number_at(text: &str, i: usize) -> (Option<Figure>, usize) {
         unit = FigureUnit::Currency;
         start = before.len() - before.chars().last().map_or(1, char::len_utf8);
     }
-    // Only the last few words can qualify the number.
+    // Only the last few words can qualify the number; compare them without copying.
     let mut tail_start = before.len().saturating_sub(16);
     while !before.is_char_boundary(tail_start) {
         tail_start -= 1;
     }
-    let lower_before = before[tail_start..].to_ascii_lowercase();
-    if APPROXIMATE_BEFORE.iter().any(|w| {
-        lower_before.ends_with(w)
-            && (w.len() == 1 || !w.is_ascii() || {
-                let cut = lower_before.len() - w.len();
-                cut == 0 || !lower_before.as_bytes()[cut - 1].is_ascii_alphanumeric()
-            })
-    }) {
+    let tail = &before[tail_start..];
+    if APPROXIMATE_BEFORE.iter().any(|w| ends_with_word(tail, w)) {
         approximate = true;
     }
     (
@@ -291,6 +285,17 @@ fn number_at(text: &str, i: usize) -> (Option<Figure>, usize) {
         }),
         end,
     )
+}
+
+/// `text` ends with `word` (ASCII case-insensitive), and a word that starts with a letter
+/// is not the tail of a longer word.
+fn ends_with_word(text: &str, word: &str) -> bool {
+    let (t, w) = (text.as_bytes(), word.as_bytes());
+    if t.len() < w.len() || !t[t.len() - w.len()..].eq_ignore_ascii_case(w) {
+        return false;
+    }
+    let cut = t.len() - w.len();
+    !w[0].is_ascii_alphabetic() || cut == 0 || !t[cut - 1].is_ascii_alphanumeric()
 }
 
 fn skip_token(bytes: &[u8], mut i: usize) -> usize {

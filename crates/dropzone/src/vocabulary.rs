@@ -229,12 +229,43 @@ pub struct Token {
     pub class: WordClass,
 }
 
+/// Words already classified within one artifact: prose and logs repeat their words, so
+/// each distinct word is normalized and looked up once.
+#[derive(Debug, Default)]
+pub struct WordCache {
+    words: HashMap<Box<str>, (Option<u32>, WordClass), foldhash::fast::RandomState>,
+}
+
+/// Distinct words remembered per artifact at most.
+const WORD_CACHE_LIMIT: usize = 16_384;
+
 /// Splits `text` into word tokens (runs of letters and digits), each classified.
 pub fn tokenize(vocabulary: &KriCatalog, text: &str, base: usize, out: &mut Vec<Token>) {
+    tokenize_cached(vocabulary, text, base, out, &mut WordCache::default());
+}
+
+/// [`tokenize`], remembering each distinct word's class in `cache`.
+pub fn tokenize_cached(
+    vocabulary: &KriCatalog,
+    text: &str,
+    base: usize,
+    out: &mut Vec<Token>,
+    cache: &mut WordCache,
+) {
     let mut buf = String::new();
     let mut push = |from: usize, to: usize, out: &mut Vec<Token>| {
-        normalize_word(&text[from..to], &mut buf);
-        let (term, class) = vocabulary.classify(&buf);
+        let word = &text[from..to];
+        let (term, class) = match cache.words.get(word) {
+            Some(known) => *known,
+            None => {
+                normalize_word(word, &mut buf);
+                let found = vocabulary.classify(&buf);
+                if cache.words.len() < WORD_CACHE_LIMIT {
+                    cache.words.insert(word.into(), found);
+                }
+                found
+            }
+        };
         out.push(Token {
             start: base + from,
             end: base + to,

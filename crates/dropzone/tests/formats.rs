@@ -162,3 +162,13 @@ fn nothing_from_noise() {
         &[],
     );
 }
+
+#[test]
+fn prometheus_series_scraped_twice_are_not_added_twice() {
+    let scrape = "# HELP cloud_public_buckets Buckets readable by anyone\ncloud_public_buckets{provider=\"aws\"} 2\ncloud_public_buckets{provider=\"gcp\"} 1\n";
+    check(
+        &format!("{scrape}{scrape}"),
+        Some("text/plain"),
+        &[("cloud_public_buckets_count", 3.0, true)],
+    );
+}

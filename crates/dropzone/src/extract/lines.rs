@@ -424,7 +424,14 @@ fn prometheus(c: &mut Collector<'_>, samples: &[Sample], help: &[(String, String
     families.sort_unstable();
     families.dedup();
     for family in families {
-        let members: Vec<&Sample> = samples.iter().filter(|s| s.name == family).collect();
+        // One sample per label set: a series scraped twice is one series, not two to add.
+        let mut members: Vec<&Sample> = Vec::new();
+        for sample in samples.iter().filter(|s| s.name == family) {
+            match members.iter_mut().find(|m| m.labels == sample.labels) {
+                Some(seen) => *seen = sample,
+                None => members.push(sample),
+            }
+        }
         let doc = help
             .iter()
             .find(|(n, _)| n == family)

@@ -14,7 +14,9 @@ mod table;
 use crate::figures::{Figure, convert};
 use std::collections::HashMap;
 
-use crate::vocabulary::{KriCatalog, LabelMatch, PhraseKind, Token, WordClass, tokenize};
+use crate::vocabulary::{
+    KriCatalog, LabelMatch, PhraseKind, Token, WordCache, WordClass, tokenize_cached,
+};
 
 /// What was submitted.
 #[derive(Debug, Clone, Copy)]
@@ -172,6 +174,7 @@ pub(crate) struct Collector<'a> {
     pub skipped: u32,
     pub document_date: Option<String>,
     tokens: Vec<Token>,
+    words: std::cell::RefCell<WordCache>,
     labels_seen: HashMap<String, Option<LabelMatch>, foldhash::fast::RandomState>,
     slugs_seen: HashMap<String, Option<usize>, foldhash::fast::RandomState>,
 }
@@ -189,14 +192,21 @@ impl<'a> Collector<'a> {
             skipped: 0,
             document_date: find_iso_date(&text[..floor_boundary(text, 2048)]),
             tokens: Vec::new(),
+            words: Default::default(),
             labels_seen: HashMap::default(),
             slugs_seen: HashMap::default(),
         }
     }
 
     pub fn tokenize(&self, text: &str, base: usize) -> Vec<Token> {
-        let mut out = Vec::new();
-        tokenize(self.catalog, text, base, &mut out);
+        let mut out = Vec::with_capacity(text.len() / 5 + 1);
+        tokenize_cached(
+            self.catalog,
+            text,
+            base,
+            &mut out,
+            &mut self.words.borrow_mut(),
+        );
         out
     }
 
@@ -310,7 +320,13 @@ impl<'a> Collector<'a> {
         }
         let mut tokens = std::mem::take(&mut self.tokens);
         tokens.clear();
-        tokenize(self.catalog, &humanize(key), 0, &mut tokens);
+        tokenize_cached(
+            self.catalog,
+            &humanize(key),
+            0,
+            &mut tokens,
+            &mut self.words.borrow_mut(),
+        );
         let found = self.catalog.match_label(&tokens, context);
         self.tokens = tokens;
         if self.labels_seen.len() < MEMO_LIMIT {

@@ -308,14 +308,21 @@ impl<'a> Collector<'a> {
     /// Matches a label; labels without context repeat (log keys, CSV rows, metric
     /// names), so their matches are remembered for the rest of the artifact.
     fn match_label(&mut self, key: &str, context: &[Token]) -> Option<LabelMatch> {
-        // Only the catalog terms of the context affect the match, so they key the memo.
-        let mut memo_key = String::with_capacity(key.len() + 4 * context.len());
-        memo_key.push_str(key);
-        for term in context.iter().filter_map(|t| t.term) {
-            memo_key.push('\0');
-            memo_key.push_str(&term.to_string());
-        }
-        if let Some(known) = self.labels_seen.get(&memo_key) {
+        // Only the catalog terms of the context affect the match, so they key the memo
+        // (without any, the label alone does, and is looked up without a copy).
+        let context_terms = context.iter().any(|t| t.term.is_some());
+        let memo_key = if context_terms {
+            let mut k = String::with_capacity(key.len() + 4 * context.len());
+            k.push_str(key);
+            for term in context.iter().filter_map(|t| t.term) {
+                k.push('\0');
+                k.push_str(&term.to_string());
+            }
+            Some(k)
+        } else {
+            None
+        };
+        if let Some(known) = self.labels_seen.get(memo_key.as_deref().unwrap_or(key)) {
             return known.clone();
         }
         let mut tokens = std::mem::take(&mut self.tokens);
@@ -330,7 +337,8 @@ impl<'a> Collector<'a> {
         let found = self.catalog.match_label(&tokens, context);
         self.tokens = tokens;
         if self.labels_seen.len() < MEMO_LIMIT {
-            self.labels_seen.insert(memo_key, found.clone());
+            self.labels_seen
+                .insert(memo_key.unwrap_or_else(|| key.to_string()), found.clone());
         }
         found
     }
@@ -405,7 +413,7 @@ impl<'a> Collector<'a> {
             skipped,
             ..
         } = self;
-        let document_qualifier = document_qualifier(catalog, text);
+        let document_qualifier = document_qualifier(text);
         candidates.sort_by_key(|c| (c.kri, c.span.0));
         let mut proposals = Vec::new();
         let mut i = 0;
@@ -467,9 +475,9 @@ impl<'a> Collector<'a> {
     }
 }
 
-/// Words that, anywhere in the artifact, say its figures are not the whole population or
+/// Words near the top of the artifact that say its figures are not the whole population or
 /// not final ("from the contractor tenant", "draft").
-fn document_qualifier(catalog: &KriCatalog, text: &str) -> Option<String> {
+fn document_qualifier(text: &str) -> Option<String> {
     const WORDS: &[&str] = &[
         "contractor",
         "contractors",
@@ -480,13 +488,35 @@ fn document_qualifier(catalog: &KriCatalog, text: &str) -> Option<String> {
         "subset",
         "pilot",
     ];
-    let _ = catalog;
-    // One pass over the words of the head; no copy of the text.
-    text[..floor_boundary(text, 65_536)]
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| (5..=11).contains(&w.len()))
-        .find_map(|w| WORDS.iter().find(|q| q.eq_ignore_ascii_case(w)))
-        .map(|w| w.trim_end_matches('s').to_string())
+    // A report says whose figures it holds near its top: one byte pass over the first
+    // 4 KiB, comparing only words of a qualifier's length and first letter.
+    let head = &text.as_bytes()[..floor_boundary(text, 4096)];
+    let mut start = None;
+    for (i, b) in head.iter().chain(std::iter::once(&b' ')).enumerate() {
+        if b.is_ascii_alphanumeric() {
+            start.get_or_insert(i);
+            continue;
+        }
+        let Some(from) = start.take() else { continue };
+        let word = &head[from..i];
+        if !(5..=11).contains(&word.len())
+            || !matches!(
+                word[0].to_ascii_lowercase(),
+                b'c' | b'p' | b'd' | b'u' | b's'
+            )
+            || head.get(i).is_some_and(|n| *n >= 0x80)
+            || (from > 0 && head[from - 1] >= 0x80)
+        {
+            continue;
+        }
+        if let Some(q) = WORDS
+            .iter()
+            .find(|q| q.as_bytes().eq_ignore_ascii_case(word))
+        {
+            return Some(q.trim_end_matches('s').to_string());
+        }
+    }
+    None
 }
 
 fn floor_boundary(text: &str, mut at: usize) -> usize {

@@ -132,6 +132,30 @@ const QUALIFIER: &[&str] = &[
     "sandbox",
 ];
 
+/// Words that turn a metric into its opposite ("users with MFA" / "users without MFA"):
+/// a label and a phrase must agree on them.
+const NEGATIONS: &[&str] = &[
+    "without",
+    "no",
+    "not",
+    "missing",
+    "lacking",
+    "non",
+    "unprotected",
+];
+
+/// Nouns a label may leave out when its other words pin the KRI down ("KEV open" for
+/// "KEV vulns open").
+const GENERIC: &[&str] = &[
+    "vulnerabilities",
+    "findings",
+    "issues",
+    "items",
+    "alerts",
+    "accounts",
+    "assets",
+];
+
 const DISCRIMINATING: &[&str] = &[
     "critical",
     "high",
@@ -186,6 +210,8 @@ pub fn normalize_word(word: &str, out: &mut String) {
         "misconfigs" | "misconfig" | "misconfiguration" | "misconfigurations" => Some("misconfig"),
         "certs" | "cert" | "certificates" | "certificate" => Some("cert"),
         "s3" => Some("s3"),
+        // "internet-facing" hosts are internet-exposed ones.
+        "facing" | "exposed" | "exposure" | "exposes" => Some("expos"),
         _ => None,
     };
     if let Some(s) = synonym {
@@ -208,7 +234,7 @@ pub fn normalize_word(word: &str, out: &mut String) {
     {
         out.truncate(out.len() - 1);
     }
-    for suffix in ["ing", "ion", "ed"] {
+    for suffix in ["ment", "ing", "ion", "ed"] {
         if out.ends_with(suffix) && out.len() > suffix.len() + 3 {
             out.truncate(out.len() - suffix.len());
             break;
@@ -333,6 +359,13 @@ pub struct KriCatalog {
     slugs: HashMap<String, usize, foldhash::fast::RandomState>,
     /// Terms a label may never leave out (severities, privilege, exposure).
     discriminating: Vec<u32>,
+    /// Negation terms: label and phrase must agree on them.
+    negations: Vec<u32>,
+    /// Every term of each KRI's slug, name and aliases (sorted): words of the same KRI
+    /// are never extra in a label.
+    kri_terms: Vec<Vec<u32>>,
+    /// Generic nouns a short label may leave out.
+    generic: Vec<u32>,
 }
 
 impl KriCatalog {
@@ -348,6 +381,9 @@ impl KriCatalog {
             by_first_term: HashMap::default(),
             slugs: HashMap::default(),
             discriminating: Vec::new(),
+            negations: Vec::new(),
+            generic: Vec::new(),
+            kri_terms: Vec::new(),
         };
         let mut buf = String::new();
         for (list, class) in [
@@ -370,10 +406,24 @@ impl KriCatalog {
                 catalog.add_phrase(kri, PhraseKind::Alias, alias);
             }
         }
-        for word in DISCRIMINATING {
-            normalize_word(word, &mut buf);
-            if let Some(t) = catalog.terms.get(buf.as_str()) {
-                catalog.discriminating.push(*t);
+        catalog.kri_terms = vec![Vec::new(); entries.len()];
+        for phrase in &catalog.phrases {
+            catalog.kri_terms[phrase.kri].extend(&phrase.terms);
+        }
+        for terms in &mut catalog.kri_terms {
+            terms.sort_unstable();
+            terms.dedup();
+        }
+        for (list, target) in [
+            (DISCRIMINATING, &mut catalog.discriminating),
+            (NEGATIONS, &mut catalog.negations),
+            (GENERIC, &mut catalog.generic),
+        ] {
+            for word in list {
+                normalize_word(word, &mut buf);
+                if let Some(t) = catalog.terms.get(buf.as_str()) {
+                    target.push(*t);
+                }
             }
         }
         let mut words: HashMap<String, (Option<u32>, WordClass), _> = HashMap::default();
@@ -488,21 +538,34 @@ impl KriCatalog {
                 .copied()
                 .filter(|t| !present(*t))
                 .collect();
+            let own = &self.kri_terms[phrase.kri];
             let extra = label
                 .iter()
                 .filter(|t| t.class == WordClass::Content)
-                .filter(|t| t.term.is_none_or(|term| !phrase.terms.contains(&term)))
+                .filter(|t| t.term.is_none_or(|term| own.binary_search(&term).is_err()))
                 .count() as i64;
             // One missing word is forgiven in a long phrase when the label is fully
             // explained and the word does not discriminate ("Sensors not reporting >
             // 7 days" for "EDR sensors not reporting > 7 days"; never a missing "critical").
             let complete = missing.is_empty();
-            if !complete
-                && (missing.len() > 1
-                    || phrase.terms.len() < 4
-                    || extra > 0
-                    || self.discriminating.contains(&missing[0]))
-            {
+            let forgivable = |m: u32| {
+                (phrase.terms.len() >= 4 && !self.discriminating.contains(&m))
+                    || (phrase.terms.len() >= 3 && self.generic.contains(&m))
+            };
+            if !complete && (missing.len() > 1 || extra > 0 || !forgivable(missing[0])) {
+                continue;
+            }
+            // "users without MFA" is not "users with MFA".
+            let negated_label = label.iter().any(|t| {
+                t.term.is_some_and(|term| {
+                    self.negations.contains(&term) && !phrase.terms.contains(&term)
+                })
+            });
+            let negated_phrase = phrase
+                .terms
+                .iter()
+                .any(|t| self.negations.contains(t) && !present(*t));
+            if negated_label || negated_phrase {
                 continue;
             }
             let from_label = phrase
@@ -629,7 +692,18 @@ impl KriCatalog {
                             true
                         })
                 });
-                if all && let Some(l) = last {
+                let negated = all
+                    && last.is_some_and(|l| {
+                        window[..=l].iter().any(|i| {
+                            tokens[*i].term.is_some_and(|t| {
+                                self.negations.contains(&t) && !phrase.terms.contains(&t)
+                            })
+                        })
+                    });
+                if all
+                    && !negated
+                    && let Some(l) = last
+                {
                     found.push(ProseMatch {
                         first: content[start],
                         last: window[l],

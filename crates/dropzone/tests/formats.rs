@@ -172,3 +172,53 @@ fn prometheus_series_scraped_twice_are_not_added_twice() {
         &[("cloud_public_buckets_count", 3.0, true)],
     );
 }
+
+#[test]
+fn an_ai_written_identity_summary() {
+    check(
+        "## Identity posture (Okta export, 2026-11-22)\n\n- MFA enrollment: 96.8% of workforce users\n- Users without MFA: 41\n- Phishing-resistant (FIDO2/WebAuthn) coverage: 41%\n- Dormant accounts (>90 days): 57\n- Admin accounts without MFA: 2\n",
+        Some("text/markdown"),
+        &[
+            ("mfa_coverage_pct", 96.8, true),
+            ("phishing_resistant_mfa_pct", 41.0, true),
+            ("stale_accounts_count", 57.0, true),
+            ("privileged_accounts_without_mfa", 2.0, true),
+        ],
+    );
+}
+
+#[test]
+fn chat_style_prose_with_internet_facing_hosts() {
+    let content = "Heads up: we still have 7 internet-facing RDP hosts. Users without MFA dropped to 30 this week.";
+    check(
+        content,
+        Some("text/plain"),
+        &[("internet_exposed_rdp_count", 7.0, true)],
+    );
+}
+
+#[test]
+fn a_vulnerability_api_payload_with_short_keys() {
+    check(
+        r#"{"kev": {"open": 3}, "patching": {"compliance_pct": 91.3}, "vulnerabilities": {"critical": {"overdue": 12}}}"#,
+        Some("application/json"),
+        &[
+            ("kev_vulns_open", 3.0, true),
+            ("patch_compliance_pct", 91.3, true),
+            ("critical_cves_unpatched_gt_30d", 12.0, true),
+        ],
+    );
+}
+
+#[test]
+fn a_wide_csv_takes_the_latest_row() {
+    check(
+        "date,edr_coverage_pct,mfa_coverage,patch compliance\n2026-11-20,96.1,97.0,90.2\n2026-11-21,96.4,97.2,91.3\n",
+        Some("text/csv"),
+        &[
+            ("edr_coverage_pct", 96.4, true),
+            ("mfa_coverage_pct", 97.2, true),
+            ("patch_compliance_pct", 91.3, true),
+        ],
+    );
+}

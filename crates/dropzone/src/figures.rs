@@ -63,6 +63,8 @@ const APPROXIMATE_BEFORE: &[&str] = &[
     "nearly",
     "almost",
     "over",
+    "above",
+    "below",
     "more than",
     "less than",
     "fewer than",

@@ -103,6 +103,14 @@ const REFERENCE: &[&str] = &[
     "mom",
     "wow",
     "industry",
+    // Modal verbs introduce what should be, not what is.
+    "should",
+    "will",
+    "must",
+    "would",
+    "could",
+    "aim",
+    "aims",
 ];
 const QUALIFIER: &[&str] = &[
     "contractor",

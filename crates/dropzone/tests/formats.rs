@@ -222,3 +222,27 @@ fn a_wide_csv_takes_the_latest_row() {
         ],
     );
 }
+
+#[test]
+fn numbers_that_are_not_kri_values_stay_out() {
+    // A postmortem, a changelog and host stats: plenty of figures, no KRI observation.
+    check(
+        "# Postmortem INC-2041\n\nOn 2026-11-18 at 14:02 UTC the payments API returned 503 for 37 minutes.\n\
+         About 1,200 customers were affected; 4 engineers joined the bridge. Root cause: a\n\
+         certificate rotation on 3 of 12 load balancers. Follow-ups: 5 action items, due in 14 days.\n\n\
+         ## Changelog v2.14.0\n- Upgraded OpenSSL to 3.0.15\n- Fixed 12 bugs, closed 31 tickets\n\n\
+         | Host | CPU % | Memory % | Uptime days |\n|---|---|---|---|\n| web-01 | 41 | 63 | 120 |\n| web-02 | 38 | 59 | 120 |\n",
+        Some("text/markdown"),
+        &[],
+    );
+}
+
+#[test]
+fn goals_bounds_and_past_values_are_not_observations() {
+    check(
+        "Our target for patch compliance is 95% by Q1. MFA coverage should reach 99% next year. \
+         Patch compliance was 88% last quarter. EDR coverage has stayed above 90% all year.",
+        Some("text/plain"),
+        &[("edr_coverage_pct", 90.0, false)],
+    );
+}

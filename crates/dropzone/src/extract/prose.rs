@@ -158,7 +158,12 @@ fn pair(
                     !glue && !inside_figure
                 })
                 .count();
-            if between.iter().any(|t| t.class == WordClass::Reference) {
+            // "target for patch compliance is 95%": a reference word just before the
+            // phrase makes the whole statement a reference.
+            let lead_in = &tokens[p.first.saturating_sub(3)..p.first];
+            if between.iter().any(|t| t.class == WordClass::Reference)
+                || lead_in.iter().any(|t| t.class == WordClass::Reference)
+            {
                 continue;
             }
             // Another phrase sits between them: the figure is that phrase's.

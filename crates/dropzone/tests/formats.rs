@@ -246,3 +246,12 @@ fn goals_bounds_and_past_values_are_not_observations() {
         &[("edr_coverage_pct", 90.0, false)],
     );
 }
+
+#[test]
+fn prometheus_labels_with_commas_are_not_a_csv() {
+    check(
+        "http_requests_total{route=\"/a\",code=\"200\"} 10\nhttp_requests_total{route=\"/b\",code=\"200\"} 12\nhttp_requests_total{route=\"/c\",code=\"500\"} 1\ncloud_public_buckets{provider=\"aws\",region=\"eu\"} 2\n",
+        None,
+        &[("cloud_public_buckets_count", 2.0, true)],
+    );
+}

@@ -2,6 +2,9 @@
 //! nesting and Markdown headings give context), logfmt and log lines, Prometheus
 //! exposition samples. Lines that are none of these are handed to the prose reader.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use super::table::{self, Row};
 use super::{Collector, Labelled, humanize, prose};
 use crate::figures::{Figure, figures};
@@ -170,7 +173,15 @@ fn strip_marker(line: &str) -> (&str, usize) {
 /// Splits "key: value", "key = value", "key — value", "key\tvalue".
 fn split_key_value(body: &str) -> Option<(&str, &str, usize)> {
     let b = body.as_bytes();
-    for (i, ch) in body.char_indices() {
+    // Only these bytes can start a separator (0xE2 starts the dashes).
+    let candidates = b
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| matches!(x, b':' | b'=' | b'\t' | 0xE2));
+    for (i, _) in candidates {
+        let Some(ch) = body[i..].chars().next() else {
+            continue;
+        };
         match ch {
             ':' if b
                 .get(i + 1)
@@ -284,6 +295,9 @@ fn key_value(
 /// `level=info metric=patch_compliance value=91.3` or `edr_coverage_pct=96.4 stale=23`:
 /// two or more `key=value` pairs without spaces around `=`.
 fn logfmt(c: &mut Collector<'_>, line: &str, at: usize) -> bool {
+    if !line.as_bytes().contains(&b'=') {
+        return false;
+    }
     let mut pairs: Vec<(&str, &str, usize, usize)> = Vec::with_capacity(8);
     let b = line.as_bytes();
     let mut i = 0;
@@ -419,25 +433,28 @@ fn prometheus_sample(line: &str, at: usize) -> Option<Sample> {
 /// Matches each sample by its name and label values; samples of one metric that land on
 /// the same KRI are summed when the KRI counts things (`aws` 2 + `gcp` 0).
 fn prometheus(c: &mut Collector<'_>, samples: &[Sample], help: &[(String, String)]) {
-    let mut families: Vec<&str> = samples.iter().map(|s| s.name.as_str()).collect();
-    families.dedup();
-    families.sort_unstable();
-    families.dedup();
-    for family in families {
-        // One sample per label set: a series scraped twice is one series, not two to add.
-        let mut members: Vec<&Sample> = Vec::new();
-        for sample in samples.iter().filter(|s| s.name == family) {
-            match members.iter_mut().find(|m| m.labels == sample.labels) {
-                Some(seen) => *seen = sample,
-                None => members.push(sample),
+    // Group samples by metric name, keeping one sample per label set (the last): a series
+    // scraped twice is one series, not two to add.
+    let mut index: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut series: Vec<&Sample> = Vec::new();
+    for sample in samples {
+        match index.entry((sample.name.as_str(), sample.labels.as_str())) {
+            Entry::Occupied(slot) => series[*slot.get()] = sample,
+            Entry::Vacant(slot) => {
+                slot.insert(series.len());
+                series.push(sample);
             }
         }
+    }
+    series.sort_by(|a, b| a.name.cmp(&b.name));
+    for members in series.chunk_by(|a, b| a.name == b.name) {
+        let family = members[0].name.as_str();
         let doc = help
             .iter()
             .find(|(n, _)| n == family)
             .map(|(_, d)| d.as_str());
         let mut matched: Vec<(usize, &Sample)> = Vec::new();
-        for sample in &members {
+        for sample in members {
             let label = format!("{}{}", humanize(family), sample.labels);
             let tokens = c.tokenize(&label, 0);
             let found = c.catalog.by_slug(family).or_else(|| {

@@ -440,13 +440,16 @@ impl<'a> Collector<'a> {
             let chosen = &mut group[best];
             if !others.is_empty() {
                 chosen.confidence -= 0.3;
+                let shown: Vec<String> = others.iter().take(5).map(|v| v.to_string()).collect();
+                let more = others.len().saturating_sub(shown.len());
                 chosen.reasons.push(format!(
-                    "the artifact also gives {} for this KRI",
-                    others
-                        .iter()
-                        .map(|v| v.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    "the artifact also gives {}{} for this KRI",
+                    shown.join(", "),
+                    if more > 0 {
+                        format!(" and {more} more value(s)")
+                    } else {
+                        String::new()
+                    }
                 ));
             } else if j - i > 1 {
                 chosen

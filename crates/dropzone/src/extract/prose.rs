@@ -34,15 +34,24 @@ pub(crate) fn scan(c: &mut Collector<'_>, text: &str, base: usize) {
     if all.is_empty() {
         return;
     }
+    // Figures and clauses are both in text order: walk them together, so a paragraph of
+    // any length costs linear time.
+    let mut next = 0;
+    let mut in_clause: Vec<Figure> = Vec::new();
     for (a, b) in clauses(text) {
         let clause = &text[a..b];
         let clause_at = base + a;
-        let in_clause: Vec<Figure> = all
-            .iter()
-            .copied()
-            .filter(|f| f.start >= clause_at && f.end <= base + b && !f.year_like)
-            .filter(|f| is_observation(text, base, f))
-            .collect();
+        while next < all.len() && all[next].start < clause_at {
+            next += 1;
+        }
+        in_clause.clear();
+        while next < all.len() && all[next].start < base + b {
+            let f = all[next];
+            next += 1;
+            if f.end <= base + b && !f.year_like && is_observation(text, base, &f) {
+                in_clause.push(f);
+            }
+        }
         if in_clause.is_empty() {
             continue;
         }
@@ -76,7 +85,11 @@ fn clauses(text: &str) -> Vec<(usize, usize)> {
             b'\n' => b
                 .get(i + 1)
                 .is_some_and(|n| matches!(n, b'-' | b'*' | b'+')),
-            _ => text[i..].starts_with(" — ") || text[i..].starts_with(" – "),
+            b' ' => {
+                b.get(i + 1) == Some(&0xE2)
+                    && (text[i..].starts_with(" — ") || text[i..].starts_with(" – "))
+            }
+            _ => false,
         };
         if cut {
             if i > start {

@@ -291,7 +291,12 @@ pub(crate) fn sniff_delimited(head: &str) -> Option<u8> {
         .filter(|l| !l.trim().is_empty())
         .take(6)
         .collect();
-    if lines.len() < 3 || lines.iter().any(|l| l.contains('|')) {
+    // Pipes are Markdown; braces, `=` and `#` comments are metrics or logs, not rows.
+    if lines.len() < 3
+        || lines
+            .iter()
+            .any(|l| l.contains(['|', '{', '=']) || l.trim_start().starts_with('#'))
+    {
         return None;
     }
     for d in [b'\t', b',', b';'] {
@@ -381,8 +386,15 @@ pub(crate) fn scan_html(c: &mut Collector<'_>, text: &str) -> String {
     }
     // Blank tags, and whole tables (already read), keeping newlines.
     let mut in_tag = false;
+    let mut range = 0;
     for (i, byte) in masked.iter_mut().enumerate() {
-        let inside_table = table_ranges.iter().any(|(a, b)| (*a..*b).contains(&i));
+        // Ranges are in text order: one pointer walks them.
+        while range < table_ranges.len() && table_ranges[range].1 <= i {
+            range += 1;
+        }
+        let inside_table = table_ranges
+            .get(range)
+            .is_some_and(|(a, b)| (*a..*b).contains(&i));
         if *byte == b'<' {
             in_tag = true;
         }

@@ -173,12 +173,13 @@ fn strip_marker(line: &str) -> (&str, usize) {
 /// Splits "key: value", "key = value", "key — value", "key\tvalue".
 fn split_key_value(body: &str) -> Option<(&str, &str, usize)> {
     let b = body.as_bytes();
-    // Only these bytes can start a separator (0xE2 starts the dashes).
-    let candidates = b
-        .iter()
-        .enumerate()
-        .filter(|(_, x)| matches!(x, b':' | b'=' | b'\t' | 0xE2));
-    for (i, _) in candidates {
+    // Only these bytes can start a separator (0xE2 starts the dashes); memchr finds them
+    // with SIMD, which matters on long prose lines that have none.
+    let separators = memchr::memchr3_iter(b':', b'=', b'\t', b);
+    let dashes = memchr::memchr_iter(0xE2, b);
+    let mut candidates: Vec<usize> = separators.chain(dashes).collect();
+    candidates.sort_unstable();
+    for i in candidates {
         let Some(ch) = body[i..].chars().next() else {
             continue;
         };
@@ -261,16 +262,25 @@ fn key_value(
             LineUse::Prose
         };
     };
-    let mut context: Vec<Token> = Vec::new();
-    for (_, parent) in yaml.iter() {
-        context.extend(c.tokenize(&humanize(parent), 0));
-    }
-    context.extend_from_slice(heading);
+    // Parent keys and the heading narrow the label; without YAML parents the heading's
+    // tokens are used as they are.
+    let nested: Vec<Token>;
+    let context: &[Token] = if yaml.is_empty() {
+        heading
+    } else {
+        let mut tokens = Vec::new();
+        for (_, parent) in yaml.iter() {
+            tokens.extend(c.tokenize(&humanize(parent), 0));
+        }
+        tokens.extend_from_slice(heading);
+        nested = tokens;
+        &nested
+    };
     let short_value = value_trimmed.split_whitespace().count() <= 6;
     let before = (c.candidate_count(), c.skipped);
     c.labelled(Labelled {
         label: key,
-        context: &context,
+        context,
         figure,
         span: (body_at, at + line.len()),
         observed_at: None,

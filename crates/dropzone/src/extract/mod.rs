@@ -226,7 +226,7 @@ impl<'a> Collector<'a> {
         let (kri, mut confidence) = if let Some((kri, reason)) = item.known {
             reasons.push(reason);
             (kri, item.base)
-        } else if let Some(kri) = self.slug_of(key, item.context.is_empty()) {
+        } else if let Some(kri) = self.slug_of(key) {
             reasons.push(format!("{} key is the KRI slug", item.structure));
             (kri, 0.99)
         } else {
@@ -293,13 +293,13 @@ impl<'a> Collector<'a> {
         });
     }
 
-    /// The KRI whose slug `key` spells, remembered per label when `memo` is set.
-    fn slug_of(&mut self, key: &str, memo: bool) -> Option<usize> {
-        if memo && let Some(known) = self.slugs_seen.get(key) {
+    /// The KRI whose slug `key` spells (context never changes that), remembered per label.
+    fn slug_of(&mut self, key: &str) -> Option<usize> {
+        if let Some(known) = self.slugs_seen.get(key) {
             return *known;
         }
         let found = self.catalog.by_slug(&snake(key));
-        if memo && self.slugs_seen.len() < MEMO_LIMIT {
+        if self.slugs_seen.len() < MEMO_LIMIT {
             self.slugs_seen.insert(key.to_string(), found);
         }
         found
@@ -345,7 +345,7 @@ impl<'a> Collector<'a> {
 
     /// Whether a table cell names a KRI (memoized like every label).
     pub fn names_a_kri(&mut self, cell: &str) -> bool {
-        self.slug_of(cell.trim(), true).is_some() || self.match_label(cell, &[]).is_some()
+        self.slug_of(cell.trim()).is_some() || self.match_label(cell, &[]).is_some()
     }
 
     /// A candidate found in prose.

@@ -255,3 +255,16 @@ fn prometheus_labels_with_commas_are_not_a_csv() {
         &[("cloud_public_buckets_count", 2.0, true)],
     );
 }
+
+#[test]
+fn yaml_metric_lists_and_units_in_keys() {
+    check(
+        "metrics:\n  - name: Mean time to detect (hours)\n    value: 31\n  - name: MTTR incidents\n    value: 0.5 days\n  - name: Open critical SAST findings\n    value: 6\n",
+        Some("application/yaml"),
+        &[
+            ("mean_time_to_detect_hours", 31.0, true),
+            ("mean_time_to_respond_hours", 12.0, true),
+            ("sast_critical_findings_open", 6.0, true),
+        ],
+    );
+}

@@ -57,6 +57,7 @@ pub(crate) fn scan(c: &mut Collector<'_>, text: &str) {
         }
     };
     let mut yaml: Vec<(usize, String)> = Vec::new();
+    let mut item: Option<ListItem> = None;
     // The words of the current Markdown heading, tokenized once.
     let mut heading: Vec<Token> = Vec::new();
     let mut help: Vec<(String, String)> = Vec::new();
@@ -134,7 +135,7 @@ pub(crate) fn scan(c: &mut Collector<'_>, text: &str) {
             continue;
         }
         let indent = line.len() - line.trim_start().len();
-        match key_value(c, line, at, indent, &mut yaml, &heading) {
+        match key_value(c, line, at, indent, &mut yaml, &heading, &mut item) {
             LineUse::Consumed => {
                 flush(c, &mut paragraph);
             }
@@ -148,6 +149,26 @@ pub(crate) fn scan(c: &mut Collector<'_>, text: &str) {
     flush(c, &mut paragraph);
     prometheus(c, &samples, &help);
 }
+
+/// The open item of a YAML list of metrics.
+struct ListItem {
+    label: String,
+    start: usize,
+    indent: usize,
+}
+
+const ITEM_NAME_KEYS: &[&str] = &[
+    "name",
+    "metric",
+    "kri",
+    "label",
+    "title",
+    "indicator",
+    "measure",
+];
+const ITEM_VALUE_KEYS: &[&str] = &[
+    "value", "current", "count", "result", "reading", "actual", "latest",
+];
 
 enum LineUse {
     Consumed,
@@ -231,9 +252,11 @@ fn key_value(
     indent: usize,
     yaml: &mut Vec<(usize, String)>,
     heading: &[Token],
+    item: &mut Option<ListItem>,
 ) -> LineUse {
     let (body, lead) = strip_marker(line);
     let body_at = at + lead;
+    let starts_item = lead > indent;
     let Some((key, value, value_offset)) = split_key_value(body) else {
         return LineUse::Prose;
     };
@@ -253,7 +276,40 @@ fn key_value(
         yaml.push((indent, key.to_string()));
         return LineUse::Consumed;
     }
+    // A YAML list of metrics: `- name: Patch compliance` then `value: 91.3%`.
+    let key_lower = key.to_ascii_lowercase();
+    if starts_item || item.as_ref().is_some_and(|i| indent < i.indent) {
+        *item = None;
+    }
+    if ITEM_NAME_KEYS.contains(&key_lower.as_str()) {
+        *item = Some(ListItem {
+            label: value_trimmed.trim_matches(['"', '\'']).to_string(),
+            start: body_at,
+            indent: if starts_item { lead } else { indent },
+        });
+        return LineUse::Consumed;
+    }
     let value_at = body_at + value_offset;
+    if ITEM_VALUE_KEYS.contains(&key_lower.as_str())
+        && let Some(named) = item.as_ref()
+        && let Some(figure) = pick_figure(value, value_at, false)
+    {
+        let label = named.label.clone();
+        let start = named.start;
+        c.labelled(Labelled {
+            label: &label,
+            context: heading,
+            figure,
+            span: (start, at + line.len()),
+            observed_at: None,
+            date_from: None,
+            base: 0.96,
+            structure: "YAML metric",
+            unit_hint: None,
+            known: None,
+        });
+        return LineUse::Consumed;
+    }
     let Some(figure) = pick_figure(value, value_at, false) else {
         // "Stale accounts: unknown, the report timed out" states no value.
         return if value_trimmed.split_whitespace().count() <= 8 {

@@ -207,6 +207,25 @@ proptest! {
     }
 
     #[test]
+    fn order_statistics_equal_a_full_sort(
+        losses in proptest::collection::vec(prop_oneof![Just(0.0f64), 1e-3f64..1e9], 1..3000),
+    ) {
+        let s = LossSummary::from_losses(losses.clone());
+        let mut sorted = losses.clone();
+        sorted.sort_by(f64::total_cmp);
+        let n = sorted.len();
+        let at = |q: f64| sorted[((q * n as f64).ceil() as usize).clamp(1, n) - 1];
+        prop_assert_eq!(s.p50, at(0.50));
+        prop_assert_eq!(s.p90, at(0.90));
+        prop_assert_eq!(s.p95, at(0.95));
+        prop_assert_eq!(s.p99, at(0.99));
+        let tail = (n as f64 * 0.01).ceil() as usize;
+        let es: f64 = sorted[n - tail..].iter().sum::<f64>() / tail as f64;
+        prop_assert!((s.expected_shortfall99 - es).abs() <= es.abs() * 1e-9, "{} vs {}", s.expected_shortfall99, es);
+        prop_assert_eq!(s.max, sorted[n - 1]);
+    }
+
+    #[test]
     fn controls_never_increase_loss(
         rate in 0.1f64..5.0,
         effectiveness in 0.0f64..1.0,

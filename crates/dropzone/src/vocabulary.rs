@@ -540,12 +540,19 @@ impl KriCatalog {
         let mut runner_up: Option<(Rank, usize)> = None;
         for id in candidates {
             let phrase = &self.phrases[id as usize];
-            let missing: Vec<u32> = phrase
-                .terms
-                .iter()
-                .copied()
-                .filter(|t| !present(*t))
-                .collect();
+            let mut missing_count = 0;
+            let mut first_missing = 0;
+            for &t in &phrase.terms {
+                if !present(t) {
+                    if missing_count == 0 {
+                        first_missing = t;
+                    }
+                    missing_count += 1;
+                }
+            }
+            if missing_count > 1 {
+                continue;
+            }
             let own = &self.kri_terms[phrase.kri];
             let extra = label
                 .iter()
@@ -555,12 +562,12 @@ impl KriCatalog {
             // One missing word is forgiven in a long phrase when the label is fully
             // explained and the word does not discriminate ("Sensors not reporting >
             // 7 days" for "EDR sensors not reporting > 7 days"; never a missing "critical").
-            let complete = missing.is_empty();
+            let complete = missing_count == 0;
             let forgivable = |m: u32| {
                 (phrase.terms.len() >= 4 && !self.discriminating.contains(&m))
                     || (phrase.terms.len() >= 3 && self.generic.contains(&m))
             };
-            if !complete && (missing.len() > 1 || extra > 0 || !forgivable(missing[0])) {
+            if !complete && (extra > 0 || !forgivable(first_missing)) {
                 continue;
             }
             // "users without MFA" is not "users with MFA".

@@ -175,6 +175,8 @@ pub(crate) struct Collector<'a> {
     pub document_date: Option<String>,
     tokens: Vec<Token>,
     words: std::cell::RefCell<WordCache>,
+    /// Reused text buffers for label normalization.
+    buffers: (String, String),
     labels_seen: HashMap<String, Option<LabelMatch>, foldhash::fast::RandomState>,
     slugs_seen: HashMap<String, Option<usize>, foldhash::fast::RandomState>,
 }
@@ -193,6 +195,7 @@ impl<'a> Collector<'a> {
             document_date: find_iso_date(&text[..floor_boundary(text, 2048)]),
             tokens: Vec::new(),
             words: Default::default(),
+            buffers: Default::default(),
             labels_seen: HashMap::default(),
             slugs_seen: HashMap::default(),
         }
@@ -298,7 +301,10 @@ impl<'a> Collector<'a> {
         if let Some(known) = self.slugs_seen.get(key) {
             return *known;
         }
-        let found = self.catalog.by_slug(&snake(key));
+        let (mut human, mut snaked) = std::mem::take(&mut self.buffers);
+        snake_into(key, &mut human, &mut snaked);
+        let found = self.catalog.by_slug(&snaked);
+        self.buffers = (human, snaked);
         if self.slugs_seen.len() < MEMO_LIMIT {
             self.slugs_seen.insert(key.to_string(), found);
         }
@@ -327,13 +333,16 @@ impl<'a> Collector<'a> {
         }
         let mut tokens = std::mem::take(&mut self.tokens);
         tokens.clear();
+        let (mut human, snaked) = std::mem::take(&mut self.buffers);
+        humanize_into(key, &mut human);
         tokenize_cached(
             self.catalog,
-            &humanize(key),
+            &human,
             0,
             &mut tokens,
             &mut self.words.borrow_mut(),
         );
+        self.buffers = (human, snaked);
         let found = self.catalog.match_label(&tokens, context);
         self.tokens = tokens;
         if self.labels_seen.len() < MEMO_LIMIT {
@@ -574,6 +583,29 @@ fn with_unit(mut figure: Figure, unit: &str) -> Figure {
 /// `mfaCoveragePct` → `mfa Coverage Pct`, `edr.coverage-pct` → `edr coverage pct`.
 pub(crate) fn humanize(key: &str) -> String {
     let mut out = String::with_capacity(key.len() + 4);
+    humanize_into(key, &mut out);
+    out
+}
+
+/// [`humanize`] into a reused buffer.
+pub(crate) fn humanize_into(key: &str, out: &mut String) {
+    out.clear();
+    if key.is_ascii() {
+        // Bytes, without Unicode tables: the common case.
+        let mut prev_lower = false;
+        for &b in key.as_bytes() {
+            if b.is_ascii_uppercase() && prev_lower {
+                out.push(' ');
+            }
+            prev_lower = b.is_ascii_lowercase() || b.is_ascii_digit();
+            out.push(if matches!(b, b'_' | b'.' | b'-') {
+                ' '
+            } else {
+                b as char
+            });
+        }
+        return;
+    }
     let mut prev_lower = false;
     for c in key.chars() {
         if c.is_uppercase() && prev_lower {
@@ -586,18 +618,37 @@ pub(crate) fn humanize(key: &str) -> String {
             c
         });
     }
-    out
 }
 
-/// `mfaCoveragePct` / `MFA Coverage Pct` → `mfa_coverage_pct`, to compare with slugs.
-fn snake(key: &str) -> String {
-    let human = humanize(key);
-    let words: Vec<String> = human
+/// `mfaCoveragePct` / `MFA Coverage Pct` → `mfa_coverage_pct`, to compare with slugs,
+/// through reused buffers.
+fn snake_into(key: &str, human: &mut String, out: &mut String) {
+    humanize_into(key, human);
+    out.clear();
+    if human.is_ascii() {
+        for word in human
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+        {
+            if !out.is_empty() {
+                out.push('_');
+            }
+            out.push_str(word);
+        }
+        out.make_ascii_lowercase();
+        return;
+    }
+    for word in human
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    words.join("_")
+    {
+        if !out.is_empty() {
+            out.push('_');
+        }
+        for c in word.chars() {
+            out.extend(c.to_lowercase());
+        }
+    }
 }
 
 /// The first ISO 8601 date (with its time, when given) in `text`, as RFC 3339.
@@ -662,7 +713,13 @@ mod tests {
     #[test]
     fn keys_read_as_words() {
         assert_eq!(humanize("mfaCoveragePct"), "mfa Coverage Pct");
+        let snake = |key: &str| {
+            let mut out = String::new();
+            snake_into(key, &mut String::new(), &mut out);
+            out
+        };
         assert_eq!(snake("mfaCoveragePct"), "mfa_coverage_pct");
         assert_eq!(snake("MFA coverage pct"), "mfa_coverage_pct");
+        assert_eq!(snake("Écart MFA"), "écart_mfa");
     }
 }

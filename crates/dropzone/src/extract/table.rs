@@ -84,8 +84,10 @@ pub(crate) fn read(
     let width = rows.iter().map(|r| r.cells.len()).max().unwrap_or(0);
     let header_text = |col: usize| header.and_then(|h| h.cells.get(col)).map_or("", |c| c.text);
     // The label column: the first whose data cells are mostly text.
+    // A sample decides the table's shape; long tables are read, not re-scanned.
+    let sample = &rows[..rows.len().min(64)];
     let label_col = (0..width).find(|col| {
-        let texts = rows
+        let texts = sample
             .iter()
             .filter(|r| {
                 r.cells.get(*col).is_some_and(|c| {
@@ -93,7 +95,7 @@ pub(crate) fn read(
                 })
             })
             .count();
-        texts * 2 > rows.len()
+        texts * 2 > sample.len()
     });
     let header_matches = header.map_or(0, |h| {
         h.cells
@@ -105,8 +107,6 @@ pub(crate) fn read(
             })
             .count()
     });
-    // A sample decides the orientation; long tables need not be matched twice.
-    let sample = &rows[..rows.len().min(64)];
     let label_matches = label_col.map_or(0, |col| {
         sample
             .iter()
@@ -161,10 +161,15 @@ pub(crate) fn read(
         let Some(figure) = numeric(cell) else {
             continue;
         };
-        let observed_at = date_col
+        // The row's date is read only if the row yields a candidate.
+        let date_cell = date_col
             .and_then(|col| row.cells.get(col))
-            .and_then(|cell| find_iso_date(cell.text))
-            .or_else(|| header_date.clone());
+            .map(|cell| cell.text);
+        let observed_at = if date_cell.is_some() {
+            None
+        } else {
+            header_date.clone()
+        };
         let unit = unit_col.and_then(|col| row.cells.get(col)).map(|c| c.text);
         let before = c.candidate_count();
         c.labelled(Labelled {
@@ -173,7 +178,7 @@ pub(crate) fn read(
             figure,
             span: (row.start, row.end),
             observed_at,
-            date_from: None,
+            date_from: date_cell,
             base: if several { 0.92 } else { 0.97 },
             structure: kind,
             unit_hint: unit,

@@ -520,7 +520,20 @@ impl KriCatalog {
     /// the KRI whose phrase it covers best. Every term of the phrase must appear in the
     /// label or its context; the label's other content words count as extra.
     pub fn match_label(&self, label: &[Token], context: &[Token]) -> Option<LabelMatch> {
-        let mut candidates: Vec<u32> = Vec::new();
+        self.match_label_with(label, context, &mut Vec::new())
+    }
+
+    /// [`Self::match_label`] with a reused buffer for the candidate phrases.
+    pub fn match_label_with(
+        &self,
+        label: &[Token],
+        context: &[Token],
+        candidates: &mut Vec<u32>,
+    ) -> Option<LabelMatch> {
+        candidates.clear();
+        if label.iter().all(|t| t.term.is_none()) {
+            return None;
+        }
         for token in label {
             if let Some(term) = token.term
                 && let Some(list) = self.by_term.get(&term)
@@ -534,11 +547,12 @@ impl KriCatalog {
             label.iter().any(|t| t.term == Some(term))
                 || context.iter().any(|t| t.term == Some(term))
         };
+        let candidates = &candidates[..];
         // (complete, label terms matched, phrase length, -extra) ranks candidates.
         type Rank = (bool, usize, usize, i64);
         let mut best: Option<(Rank, &Phrase)> = None;
         let mut runner_up: Option<(Rank, usize)> = None;
-        for id in candidates {
+        for &id in candidates {
             let phrase = &self.phrases[id as usize];
             let mut missing_count = 0;
             let mut first_missing = 0;

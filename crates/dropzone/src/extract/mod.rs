@@ -157,11 +157,48 @@ pub(crate) struct Labelled<'t> {
     pub known: Option<(usize, String)>,
 }
 
+/// Why a candidate has its confidence; rendered into sentences only for the candidates
+/// that become proposals.
+#[derive(Debug, Clone)]
+pub(crate) enum Reason {
+    Fixed(&'static str),
+    /// A structure's key is the KRI slug.
+    SlugKey(&'static str),
+    /// A structure's label matches the KRI's slug, name or alias.
+    LabelMatch(&'static str, &'static str),
+    ExtraWords(usize),
+    /// Prose: the KRI's slug, name or alias next to the figure.
+    ProseNear(&'static str),
+    /// Prose: the words of the KRI's slug, name or alias around the figure.
+    ProseScattered(&'static str),
+    Distance(usize),
+    Text(String),
+}
+
+impl Reason {
+    fn render(&self) -> String {
+        match self {
+            Reason::Fixed(text) => (*text).to_string(),
+            Reason::SlugKey(structure) => format!("{structure} key is the KRI slug"),
+            Reason::LabelMatch(structure, how) => {
+                format!("{structure} label matches the KRI {how}")
+            }
+            Reason::ExtraWords(n) => format!("{n} extra word(s) in the label"),
+            Reason::ProseNear(how) => format!("prose: the KRI {how} is stated next to the figure"),
+            Reason::ProseScattered(how) => {
+                format!("prose: the words of the KRI {how} are scattered around the figure")
+            }
+            Reason::Distance(n) => format!("{n} words between the phrase and the figure"),
+            Reason::Text(text) => text.clone(),
+        }
+    }
+}
+
 struct Candidate {
     kri: usize,
     value: f64,
     confidence: f64,
-    reasons: Vec<String>,
+    reasons: Vec<Reason>,
     span: (usize, usize),
     observed_at: Option<String>,
 }
@@ -177,6 +214,8 @@ pub(crate) struct Collector<'a> {
     words: std::cell::RefCell<WordCache>,
     /// Reused text buffers for label normalization.
     buffers: (String, String),
+    /// Reused buffer for candidate phrases.
+    phrase_buffer: Vec<u32>,
     labels_seen: HashMap<String, Option<LabelMatch>, foldhash::fast::RandomState>,
     slugs_seen: HashMap<String, Option<usize>, foldhash::fast::RandomState>,
 }
@@ -196,6 +235,7 @@ impl<'a> Collector<'a> {
             tokens: Vec::new(),
             words: Default::default(),
             buffers: Default::default(),
+            phrase_buffer: Vec::new(),
             labels_seen: HashMap::default(),
             slugs_seen: HashMap::default(),
         }
@@ -227,10 +267,10 @@ impl<'a> Collector<'a> {
         }
         let mut reasons = Vec::new();
         let (kri, mut confidence) = if let Some((kri, reason)) = item.known {
-            reasons.push(reason);
+            reasons.push(Reason::Text(reason));
             (kri, item.base)
         } else if let Some(kri) = self.slug_of(key) {
-            reasons.push(format!("{} key is the KRI slug", item.structure));
+            reasons.push(Reason::SlugKey(item.structure));
             (kri, 0.99)
         } else {
             let Some(m) = self.match_label(key, item.context) else {
@@ -247,23 +287,27 @@ impl<'a> Collector<'a> {
                 PhraseKind::Name => "name",
                 PhraseKind::Alias => "alias",
             };
-            reasons.push(format!("{} label matches the KRI {how}", item.structure));
+            reasons.push(Reason::LabelMatch(item.structure, how));
             if m.missing_word {
                 confidence -= 0.08;
-                reasons.push("one word of the KRI's name is missing from the label".into());
+                reasons.push(Reason::Fixed(
+                    "one word of the KRI's name is missing from the label",
+                ));
             }
             if m.extra_words > 0 {
                 confidence -= 0.03 * m.extra_words.min(5) as f64;
-                reasons.push(format!("{} extra word(s) in the label", m.extra_words));
+                reasons.push(Reason::ExtraWords(m.extra_words));
             }
             if m.ambiguous {
                 confidence -= 0.25;
-                reasons.push("the label fits another KRI as well".into());
+                reasons.push(Reason::Fixed("the label fits another KRI as well"));
             }
             let context_qualified = item.context.iter().any(|t| t.class == WordClass::Qualifier);
             if m.qualified || context_qualified {
                 confidence -= 0.3;
-                reasons.push("the figure is qualified (a subset, estimate or draft)".into());
+                reasons.push(Reason::Fixed(
+                    "the figure is qualified (a subset, estimate or draft)",
+                ));
             }
             (m.kri, confidence)
         };
@@ -277,11 +321,11 @@ impl<'a> Collector<'a> {
         };
         confidence -= converted.penalty;
         if let Some(note) = converted.note {
-            reasons.push(note.into());
+            reasons.push(Reason::Fixed(note));
         }
         if figure.approximate {
             confidence -= 0.15;
-            reasons.push("the figure is approximate".into());
+            reasons.push(Reason::Fixed("the figure is approximate"));
         }
         self.candidates.push(Candidate {
             kri,
@@ -334,16 +378,27 @@ impl<'a> Collector<'a> {
         let mut tokens = std::mem::take(&mut self.tokens);
         tokens.clear();
         let (mut human, snaked) = std::mem::take(&mut self.buffers);
-        humanize_into(key, &mut human);
+        // Labels with no case changes or `_.-` read the same humanized.
+        let plain = key
+            .bytes()
+            .all(|b| !matches!(b, b'_' | b'.' | b'-' | b'A'..=b'Z'));
+        let words: &str = if plain {
+            key
+        } else {
+            humanize_into(key, &mut human);
+            &human
+        };
         tokenize_cached(
             self.catalog,
-            &human,
+            words,
             0,
             &mut tokens,
             &mut self.words.borrow_mut(),
         );
         self.buffers = (human, snaked);
-        let found = self.catalog.match_label(&tokens, context);
+        let found = self
+            .catalog
+            .match_label_with(&tokens, context, &mut self.phrase_buffer);
         self.tokens = tokens;
         if self.labels_seen.len() < MEMO_LIMIT {
             self.labels_seen
@@ -363,7 +418,7 @@ impl<'a> Collector<'a> {
         kri: usize,
         figure: &Figure,
         confidence: f64,
-        mut reasons: Vec<String>,
+        mut reasons: Vec<Reason>,
         span: (usize, usize),
     ) -> bool {
         let Some(converted) = convert(figure, self.catalog.unit(kri), false) else {
@@ -371,11 +426,11 @@ impl<'a> Collector<'a> {
         };
         let mut confidence = confidence - converted.penalty;
         if let Some(note) = converted.note {
-            reasons.push(note.into());
+            reasons.push(Reason::Fixed(note));
         }
         if figure.approximate {
             confidence -= 0.15;
-            reasons.push("the figure is approximate".into());
+            reasons.push(Reason::Fixed("the figure is approximate"));
         }
         self.candidates.push(Candidate {
             kri,
@@ -393,9 +448,9 @@ impl<'a> Collector<'a> {
     }
 
     /// Adds a reason to the candidate just kept.
-    pub fn note_last(&mut self, reason: &str) {
+    pub fn note_last(&mut self, reason: &'static str) {
         if let Some(last) = self.candidates.last_mut() {
-            last.reasons.push(reason.to_string());
+            last.reasons.push(Reason::Fixed(reason));
             last.confidence = last.confidence.min(0.92);
         }
     }
@@ -403,7 +458,7 @@ impl<'a> Collector<'a> {
     /// Adds a reason to the candidate just kept, leaving its confidence.
     pub fn note_last_plain(&mut self, reason: &str) {
         if let Some(last) = self.candidates.last_mut() {
-            last.reasons.push(reason.to_string());
+            last.reasons.push(Reason::Text(reason.to_string()));
         }
     }
 
@@ -451,7 +506,7 @@ impl<'a> Collector<'a> {
                 chosen.confidence -= 0.3;
                 let shown: Vec<String> = others.iter().take(5).map(|v| v.to_string()).collect();
                 let more = others.len().saturating_sub(shown.len());
-                chosen.reasons.push(format!(
+                chosen.reasons.push(Reason::Text(format!(
                     "the artifact also gives {}{} for this KRI",
                     shown.join(", "),
                     if more > 0 {
@@ -459,17 +514,18 @@ impl<'a> Collector<'a> {
                     } else {
                         String::new()
                     }
-                ));
+                )));
             } else if j - i > 1 {
-                chosen
-                    .reasons
-                    .push(format!("stated {} times with the same value", j - i));
+                chosen.reasons.push(Reason::Text(format!(
+                    "stated {} times with the same value",
+                    j - i
+                )));
             }
             if let Some(word) = &document_qualifier {
                 chosen.confidence -= 0.2;
-                chosen.reasons.push(format!(
+                chosen.reasons.push(Reason::Text(format!(
                     "the artifact describes a qualified population or draft figures (\"{word}\")"
-                ));
+                )));
             }
             let confidence = (chosen.confidence.clamp(0.05, 0.99) * 100.0).round() / 100.0;
             proposals.push(Proposal {
@@ -477,7 +533,7 @@ impl<'a> Collector<'a> {
                 value: chosen.value,
                 observed_at: chosen.observed_at.clone(),
                 confidence,
-                reasons: std::mem::take(&mut chosen.reasons),
+                reasons: chosen.reasons.iter().map(Reason::render).collect(),
                 span: span_of(text, chosen.span),
             });
             i = j;

@@ -2,8 +2,8 @@
 //! assessment". Each clause pairs KRI phrases with the nearest figures; figures
 //! introduced as previous values or targets ("down from 12", "goal of 95%") never pair.
 
-use super::Collector;
 use super::lines::preceded_by;
+use super::{Collector, Reason};
 use crate::figures::{Figure, convert, figures};
 use crate::vocabulary::{PhraseKind, Token, WordClass};
 
@@ -214,26 +214,24 @@ fn pair(
             PhraseKind::Alias => "alias",
         };
         let mut confidence = if p.contiguous {
-            reasons.push(format!("prose: the KRI {how} is stated next to the figure"));
+            reasons.push(Reason::ProseNear(how));
             0.93
         } else {
-            reasons.push(format!(
-                "prose: the words of the KRI {how} are scattered around the figure"
-            ));
+            reasons.push(Reason::ProseScattered(how));
             0.78
         };
         if distance > 3 {
             confidence -= 0.02 * (distance - 3) as f64;
-            reasons.push(format!(
-                "{distance} words between the phrase and the figure"
-            ));
+            reasons.push(Reason::Distance(distance));
         }
         let clause_qualified = tokens
             .iter()
             .any(|t| t.class == WordClass::Qualifier && !(t.start >= p_start && t.end <= p_end));
         if clause_qualified {
             confidence -= 0.3;
-            reasons.push("the sentence qualifies the figure (a subset, estimate or draft)".into());
+            reasons.push(Reason::Fixed(
+                "the sentence qualifies the figure (a subset, estimate or draft)",
+            ));
         }
         if f.spelled {
             confidence -= 0.03;

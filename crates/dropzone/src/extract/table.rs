@@ -262,12 +262,12 @@ fn split_delimited(line: &str, base: usize, delimiter: u8) -> Vec<Cell<'_>> {
             quoted = !quoted;
         } else if at_end || (!quoted && b[i] == delimiter) {
             let raw = &line[start..i];
-            let lead = raw.len() - raw.trim_start().len();
             let text = raw.trim().trim_matches('"');
-            let inner_lead = raw.trim().find(text).unwrap_or(0);
+            // `text` is a slice of `line`: its offset is a pointer difference.
+            let offset = text.as_ptr() as usize - line.as_ptr() as usize;
             cells.push(Cell {
                 text,
-                start: base + start + lead + inner_lead,
+                start: base + offset,
             });
             start = i + 1;
         }

@@ -1067,7 +1067,8 @@ pub struct RunIntegrationResult {
     pub artifacts_duplicate: u32,
     /// KRI observations written.
     pub rows_written: u64,
-    /// Accepted extractions not written (an identical observation already existed).
+    /// Accepted extractions not written: the same value at the same time was already
+    /// written from another artifact.
     pub rows_skipped: u64,
     /// Extractions of this integration still waiting for a human.
     pub pending_review: u64,

@@ -444,9 +444,12 @@ impl DropZoneStore for Store {
             if claimed.rows_affected() != 1 {
                 continue;
             }
+            // The same evidence already written from another artifact (the same report sent
+            // to two drop zones, or re-exported with other bytes) is skipped; seeded or
+            // hand-entered history never blocks evidence.
             let already: Option<i64> = sqlx::query_scalar(
                 "SELECT id FROM kri_observations WHERE tenant_id = $1 AND kri_id = $2 \
-                 AND observed_at = $3 AND value = $4 LIMIT 1",
+                 AND observed_at = $3 AND value = $4 AND artifact_id IS NOT NULL LIMIT 1",
             )
             .bind(tenant.0)
             .bind(kri_id)

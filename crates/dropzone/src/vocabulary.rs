@@ -502,6 +502,11 @@ impl KriCatalog {
     }
 
     /// The KRI whose slug is exactly `key` (case-insensitive).
+    /// The longest slug, in bytes: a longer label cannot spell one.
+    pub fn longest_slug(&self) -> usize {
+        self.entries.iter().map(|e| e.slug.len()).max().unwrap_or(0)
+    }
+
     pub fn by_slug(&self, key: &str) -> Option<usize> {
         if let Some(k) = self.slugs.get(key) {
             return Some(*k);

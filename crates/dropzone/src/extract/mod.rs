@@ -243,14 +243,14 @@ impl<'a> Collector<'a> {
 
     pub fn tokenize(&self, text: &str, base: usize) -> Vec<Token> {
         let mut out = Vec::with_capacity(text.len() / 5 + 1);
-        tokenize_cached(
-            self.catalog,
-            text,
-            base,
-            &mut out,
-            &mut self.words.borrow_mut(),
-        );
+        self.tokenize_into(text, base, &mut out);
         out
+    }
+
+    /// [`Self::tokenize`] into a reused vector.
+    pub fn tokenize_into(&self, text: &str, base: usize, out: &mut Vec<Token>) {
+        out.clear();
+        tokenize_cached(self.catalog, text, base, out, &mut self.words.borrow_mut());
     }
 
     /// Matches a labelled figure and keeps it as a candidate, or counts it as skipped.
@@ -345,10 +345,18 @@ impl<'a> Collector<'a> {
         if let Some(known) = self.slugs_seen.get(key) {
             return *known;
         }
-        let (mut human, mut snaked) = std::mem::take(&mut self.buffers);
-        snake_into(key, &mut human, &mut snaked);
-        let found = self.catalog.by_slug(&snaked);
-        self.buffers = (human, snaked);
+        // A label with more letters and digits than the longest slug spells none.
+        let found = if key.bytes().filter(u8::is_ascii_alphanumeric).count()
+            > self.catalog.longest_slug()
+        {
+            None
+        } else {
+            let (mut human, mut snaked) = std::mem::take(&mut self.buffers);
+            snake_into(key, &mut human, &mut snaked);
+            let found = self.catalog.by_slug(&snaked);
+            self.buffers = (human, snaked);
+            found
+        };
         if self.slugs_seen.len() < MEMO_LIMIT {
             self.slugs_seen.insert(key.to_string(), found);
         }

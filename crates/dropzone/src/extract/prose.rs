@@ -38,6 +38,7 @@ pub(crate) fn scan(c: &mut Collector<'_>, text: &str, base: usize) {
     // any length costs linear time.
     let mut next = 0;
     let mut in_clause: Vec<Figure> = Vec::new();
+    let mut tokens = Vec::new();
     for (a, b) in clauses(text) {
         let clause = &text[a..b];
         let clause_at = base + a;
@@ -55,7 +56,7 @@ pub(crate) fn scan(c: &mut Collector<'_>, text: &str, base: usize) {
         if in_clause.is_empty() {
             continue;
         }
-        let tokens = c.tokenize(clause, clause_at);
+        c.tokenize_into(clause, clause_at, &mut tokens);
         if tokens.iter().all(|t| t.term.is_none()) {
             // No word of any KRI: every figure here is skipped.
             c.skipped += in_clause.iter().filter(|f| !f.spelled).count() as u32;

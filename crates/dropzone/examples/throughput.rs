@@ -10,32 +10,13 @@ use std::time::Instant;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+use draxis_domain::demo::kri_catalog;
 use draxis_dropzone::{
     Artifact, BuiltinExtractor, CatalogEntry, Extractor, KriCatalog, sha256_hex,
 };
 
 fn catalog() -> KriCatalog {
-    let raw = include_str!("../../domain/data/kri-catalog.json");
-    let json: serde_json::Value = serde_json::from_str(raw).expect("catalog JSON");
-    let entries = json["kris"]
-        .as_array()
-        .expect("kris")
-        .iter()
-        .map(|k| CatalogEntry {
-            slug: k["slug"].as_str().unwrap_or_default().into(),
-            name: k["name"].as_str().unwrap_or_default().into(),
-            unit: k["unit"].as_str().unwrap_or_default().into(),
-            aliases: k["aliases"]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|s| s.as_str().map(String::from))
-                        .collect()
-                })
-                .unwrap_or_default(),
-        })
-        .collect();
-    KriCatalog::new(entries)
+    KriCatalog::new(kri_catalog().iter().map(CatalogEntry::from).collect())
 }
 
 fn best_of<T>(passes: usize, mut f: impl FnMut() -> T) -> (f64, T) {

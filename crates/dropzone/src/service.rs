@@ -193,14 +193,7 @@ impl DropZone {
             return Ok((kris, catalog.clone()));
         }
         let catalog = Arc::new(KriCatalog::new(
-            kris.iter()
-                .map(|k| CatalogEntry {
-                    slug: k.slug.clone(),
-                    name: k.name.clone(),
-                    unit: k.unit.clone(),
-                    aliases: k.aliases.clone(),
-                })
-                .collect(),
+            kris.iter().map(CatalogEntry::from).collect(),
         ));
         cache.insert(tenant, (kris.clone(), catalog.clone()));
         Ok((kris, catalog))

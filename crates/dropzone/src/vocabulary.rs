@@ -14,6 +14,28 @@ pub struct CatalogEntry {
     pub aliases: Vec<String>,
 }
 
+impl From<&draxis_domain::entities::Kri> for CatalogEntry {
+    fn from(kri: &draxis_domain::entities::Kri) -> Self {
+        Self {
+            slug: kri.slug.clone(),
+            name: kri.name.clone(),
+            unit: kri.unit.clone(),
+            aliases: kri.aliases.clone(),
+        }
+    }
+}
+
+impl From<&draxis_domain::demo::CatalogKri> for CatalogEntry {
+    fn from(kri: &draxis_domain::demo::CatalogKri) -> Self {
+        Self {
+            slug: kri.slug.clone(),
+            name: kri.name.clone(),
+            unit: kri.unit.clone(),
+            aliases: kri.aliases.clone(),
+        }
+    }
+}
+
 /// The unit a KRI's values are kept in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KriUnit {

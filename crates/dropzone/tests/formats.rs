@@ -3,29 +3,11 @@
 
 #![allow(clippy::unwrap_used)] // A failed unwrap is a failed test.
 
+use draxis_domain::demo::kri_catalog;
 use draxis_dropzone::{Artifact, BuiltinExtractor, CatalogEntry, Extractor, KriCatalog};
 
 fn catalog() -> KriCatalog {
-    let raw = include_str!("../../domain/data/kri-catalog.json");
-    let json: serde_json::Value = serde_json::from_str(raw).unwrap();
-    KriCatalog::new(
-        json["kris"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|k| CatalogEntry {
-                slug: k["slug"].as_str().unwrap().into(),
-                name: k["name"].as_str().unwrap().into(),
-                unit: k["unit"].as_str().unwrap().into(),
-                aliases: k["aliases"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|a| a.as_str().unwrap().into())
-                    .collect(),
-            })
-            .collect(),
-    )
+    KriCatalog::new(kri_catalog().iter().map(CatalogEntry::from).collect())
 }
 
 /// Extracts `content` and checks it found exactly `want` (slug, value, auto-accepted?).

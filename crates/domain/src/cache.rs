@@ -84,14 +84,6 @@ impl CachedRepository {
         }
     }
 
-    /// Forgets only `tenant`'s integrations (their pending-review counts and last runs
-    /// changed), keeping the other lists warm.
-    pub fn invalidate_integrations(&self, tenant: TenantId) {
-        if let Some(lists) = self.lock().get_mut(&tenant) {
-            lists.integrations = None;
-        }
-    }
-
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<TenantId, TenantLists>> {
         self.tenants
             .lock()

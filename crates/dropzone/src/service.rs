@@ -40,7 +40,7 @@ impl Default for DropZoneLimits {
     fn default() -> Self {
         Self {
             max_artifact_bytes: 10 * 1024 * 1024,
-            fetch_timeout: std::time::Duration::from_secs(30),
+            fetch_timeout: connectors::DEFAULT_FETCH_TIMEOUT,
         }
     }
 }

@@ -266,7 +266,7 @@ impl<'a> Collector<'a> {
             figure = with_unit(figure, unit);
         }
         let mut reasons = Vec::new();
-        let (kri, mut confidence) = if let Some((kri, reason)) = item.known {
+        let (kri, confidence) = if let Some((kri, reason)) = item.known {
             reasons.push(Reason::Text(reason));
             (kri, item.base)
         } else if let Some(kri) = self.slug_of(key) {
@@ -315,9 +315,40 @@ impl<'a> Collector<'a> {
             let l = key.to_ascii_lowercase();
             l.contains("ratio") || l.contains("fraction") || l.contains("share")
         };
-        let Some(converted) = convert(&figure, self.catalog.unit(kri), ratio_hint) else {
+        let observed_at = item
+            .observed_at
+            .or_else(|| item.date_from.and_then(find_iso_date))
+            .or_else(|| self.document_date.clone());
+        let span = item.span;
+        if !self.keep(
+            kri,
+            &figure,
+            ratio_hint,
+            confidence,
+            reasons,
+            span,
+            observed_at,
+        ) {
             self.skipped += 1;
-            return;
+        }
+    }
+
+    /// Converts `figure` into the KRI's unit and keeps it as a candidate, lowering the
+    /// confidence for an assumed unit or an approximation; false when the figure cannot be
+    /// a value of that KRI.
+    #[allow(clippy::too_many_arguments)]
+    fn keep(
+        &mut self,
+        kri: usize,
+        figure: &Figure,
+        ratio_hint: bool,
+        mut confidence: f64,
+        mut reasons: Vec<Reason>,
+        span: (usize, usize),
+        observed_at: Option<String>,
+    ) -> bool {
+        let Some(converted) = convert(figure, self.catalog.unit(kri), ratio_hint) else {
+            return false;
         };
         confidence -= converted.penalty;
         if let Some(note) = converted.note {
@@ -332,12 +363,10 @@ impl<'a> Collector<'a> {
             value: converted.value,
             confidence,
             reasons,
-            span: item.span,
-            observed_at: item
-                .observed_at
-                .or_else(|| item.date_from.and_then(find_iso_date))
-                .or_else(|| self.document_date.clone()),
+            span,
+            observed_at,
         });
+        true
     }
 
     /// The KRI whose slug `key` spells (context never changes that), remembered per label.
@@ -420,35 +449,17 @@ impl<'a> Collector<'a> {
         self.slug_of(cell.trim()).is_some() || self.match_label(cell, &[]).is_some()
     }
 
-    /// A candidate found in prose.
+    /// A candidate found in prose (observed when the document says).
     pub fn prose(
         &mut self,
         kri: usize,
         figure: &Figure,
         confidence: f64,
-        mut reasons: Vec<Reason>,
+        reasons: Vec<Reason>,
         span: (usize, usize),
     ) -> bool {
-        let Some(converted) = convert(figure, self.catalog.unit(kri), false) else {
-            return false;
-        };
-        let mut confidence = confidence - converted.penalty;
-        if let Some(note) = converted.note {
-            reasons.push(Reason::Fixed(note));
-        }
-        if figure.approximate {
-            confidence -= 0.15;
-            reasons.push(Reason::Fixed("the figure is approximate"));
-        }
-        self.candidates.push(Candidate {
-            kri,
-            value: converted.value,
-            confidence,
-            reasons,
-            span,
-            observed_at: self.document_date.clone(),
-        });
-        true
+        let observed_at = self.document_date.clone();
+        self.keep(kri, figure, false, confidence, reasons, span, observed_at)
     }
 
     pub fn candidate_count(&self) -> usize {

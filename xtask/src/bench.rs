@@ -25,23 +25,7 @@ const TARGET_P99_MS: f64 = 2.0;
 
 pub fn run(root: &Path, seconds: u32, connections: u32) -> anyhow::Result<()> {
     ensure_wrk()?;
-    run_command(cargo().args([
-        "build",
-        "--release",
-        "--bin",
-        "draxis-server",
-        "--bin",
-        "draxis-admin",
-    ]))?;
-    run_command(cargo().args([
-        "build",
-        "--release",
-        "-p",
-        "draxis-transport",
-        "--example",
-        "bench_echo",
-    ]))?;
-    let binaries = binaries_dir(root, true);
+    let binaries = build_release(root, "draxis-transport", "bench_echo")?;
     let scratch = root.join("target").join("bench");
     std::fs::create_dir_all(&scratch)?;
     let db = scratch.join(format!("bench-{}.db", std::process::id()));
@@ -152,6 +136,24 @@ pub fn run(root: &Path, seconds: u32, connections: u32) -> anyhow::Result<()> {
         verdict(kris_best.p99_ms <= TARGET_P99_MS)
     );
     Ok(())
+}
+
+/// Builds both binaries and one example in release mode; returns where they are.
+pub(crate) fn build_release(
+    root: &Path,
+    package: &str,
+    example: &str,
+) -> anyhow::Result<std::path::PathBuf> {
+    run_command(cargo().args([
+        "build",
+        "--release",
+        "--bin",
+        "draxis-server",
+        "--bin",
+        "draxis-admin",
+    ]))?;
+    run_command(cargo().args(["build", "--release", "-p", package, "--example", example]))?;
+    Ok(binaries_dir(root, true))
 }
 
 fn lua(token: Option<&str>, params: &str) -> String {

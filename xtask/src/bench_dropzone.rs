@@ -13,9 +13,8 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 
-use crate::bench::{Measurement, ensure_wrk, wrk_with};
-use crate::server::{RunningServer, binaries_dir};
-use crate::{cargo, run_command};
+use crate::bench::{Measurement, build_release, ensure_wrk, wrk_with};
+use crate::server::RunningServer;
 
 const TARGET_ARTIFACTS_PER_S: f64 = 1000.0;
 const TARGET_DUPLICATE_MS: f64 = 1.0;
@@ -226,23 +225,7 @@ fn submit_script(token: &str, prefix: &str, suffix: &str, unique: bool) -> Strin
 
 pub fn run(root: &Path, seconds: u32) -> anyhow::Result<()> {
     ensure_wrk()?;
-    run_command(cargo().args([
-        "build",
-        "--release",
-        "--bin",
-        "draxis-server",
-        "--bin",
-        "draxis-admin",
-    ]))?;
-    run_command(cargo().args([
-        "build",
-        "--release",
-        "-p",
-        "draxis-dropzone",
-        "--example",
-        "throughput",
-    ]))?;
-    let binaries = binaries_dir(root, true);
+    let binaries = build_release(root, "draxis-dropzone", "throughput")?;
     let example = binaries.join("examples").join("throughput");
     let scratch: PathBuf = root.join("target").join("bench").join("dropzone");
     std::fs::create_dir_all(&scratch)?;

@@ -51,7 +51,12 @@ impl TestApp {
             .seed_demo(chrono::Utc::now().date_naive())
             .await
             .unwrap();
-        let verifier = Arc::new(TokenVerifier::new(Arc::new(store.clone())));
+        let oauth =
+            draxis_auth::server::AuthorizationConfig::for_public_url("http://127.0.0.1:8080");
+        let verifier = Arc::new(
+            TokenVerifier::new(Arc::new(store.clone())).with_resource(oauth.resource.clone()),
+        );
+        let authz = draxis_auth::AuthorizationServer::new(Arc::new(store.clone()), oauth);
         let repository = Arc::new(CachedRepository::new(
             Arc::new(store.clone()),
             std::time::Duration::ZERO,
@@ -66,6 +71,7 @@ impl TestApp {
             queries: RiskQueries::new(repository),
             dropzone,
             verifier: verifier.clone(),
+            authz,
         };
         let app = router(state, &config);
         Self {

@@ -85,10 +85,25 @@ fn closure(
 }
 
 pub fn violations() -> anyhow::Result<Vec<String>> {
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["metadata", "--format-version", "1", "--offline"])
-        .output()
-        .context("cannot run cargo metadata")?;
+    let metadata = |offline: bool| {
+        let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        command.args(["metadata", "--format-version", "1"]);
+        if offline {
+            command.arg("--offline");
+        }
+        command.output().context("cannot run cargo metadata")
+    };
+    // Offline is quick; it fails when some platform's crates were never downloaded.
+    let mut output = metadata(true)?;
+    if !output.status.success() {
+        output = metadata(false)?;
+    }
+    if !output.status.success() {
+        anyhow::bail!(
+            "cargo metadata failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
     let metadata: Value =
         serde_json::from_slice(&output.stdout).context("cargo metadata output")?;
     let names: HashMap<String, String> = metadata["packages"]

@@ -1,4 +1,5 @@
-//! `draxis-admin`: the operator's CLI for tenants, tokens, migrations and demo data.
+//! `draxis-admin`: the operator's CLI for tenants, tokens, users and memberships,
+//! migrations, demo data, the review queue, integrations and simulations.
 //!
 //! Results meant for scripts (a new token) go to stdout alone; everything else goes to
 //! stderr, so `TOKEN=$(draxis-admin token create ...)` captures just the token.
@@ -56,6 +57,12 @@ enum Command {
     /// The audit trail: artifacts, decisions, runs and band changes.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Console users: create, list, disable, enrol a second factor.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Tenant memberships: who may sign in to which tenant, as viewer, analyst or admin.
+    #[command(subcommand)]
+    Member(MemberCommand),
     /// Run Monte Carlo loss simulations (FAIR) for a risk, an outcome, or all of them.
     Simulate {
         #[arg(long)]
@@ -78,6 +85,65 @@ enum Command {
         /// Only queue the runs; a running draxis-server computes them in the background.
         #[arg(long)]
         queue: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create a console user (then add them to a tenant with `member add`). The password
+    /// (12 characters or more) is read from stdin with --password-stdin, or from the
+    /// DRAXIS_USER_PASSWORD environment variable; never from the command line.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// Display name (defaults to the email).
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the password from the first line of stdin.
+        #[arg(long)]
+        password_stdin: bool,
+        #[arg(
+            long = "password-from-env",
+            env = "DRAXIS_USER_PASSWORD",
+            hide = true,
+            hide_env_values = true
+        )]
+        password_env: Option<String>,
+    },
+    /// List users with their tenants and roles.
+    List,
+    /// Disable a user: sign-in, console sessions and their OAuth tokens stop at once.
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
+    /// Enrol (or replace) a TOTP second factor; prints the otpauth:// URI for an
+    /// authenticator app. Sign-in then asks for the 6-digit code.
+    EnrollTotp {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum MemberCommand {
+    /// Add a user to a tenant, or change their role there.
+    Add {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        email: String,
+        /// viewer (read only), analyst (also write tools and review), admin (also the
+        /// band and everyone's tokens and apps).
+        #[arg(long, value_parser = ["viewer", "analyst", "admin"])]
+        role: String,
+    },
+    /// Remove a user from a tenant; their OAuth tokens there stop working at once.
+    Remove {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        email: String,
     },
 }
 
@@ -474,6 +540,8 @@ async fn run(store: &Store, command: Command) -> anyhow::Result<()> {
             );
         }
         Command::Review(command) => review(store, command).await?,
+        Command::User(command) => user(store, command).await?,
+        Command::Member(command) => member(store, command).await?,
         Command::Integration(command) => integration(store, command).await?,
         Command::Audit(AuditCommand::List { tenant, limit }) => {
             let tenant = store.require_tenant(&tenant).await?;
@@ -615,6 +683,98 @@ async fn review(store: &Store, command: ReviewCommand) -> anyhow::Result<()> {
             note,
             by,
         } => decide(store, &tenant, &id, false, None, note, &by).await?,
+    }
+    Ok(())
+}
+
+async fn user(store: &Store, command: UserCommand) -> anyhow::Result<()> {
+    match command {
+        UserCommand::Create {
+            email,
+            name,
+            password_stdin,
+            password_env,
+        } => {
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .context("reading the password from stdin")?;
+                line.trim_end_matches(['\r', '\n']).to_string()
+            } else {
+                password_env.context(
+                    "no password given: pipe it with --password-stdin, or set DRAXIS_USER_PASSWORD",
+                )?
+            };
+            let user = store
+                .create_user(&email, name.as_deref().unwrap_or(""), &password)
+                .await?;
+            eprintln!(
+                "created user {} (id {}); add them to a tenant with `draxis-admin member add --tenant SLUG --email {} --role viewer|analyst|admin`",
+                user.email, user.id, user.email
+            );
+        }
+        UserCommand::List => {
+            println!(
+                "{:<6} {:<32} {:<24} {:<9} TENANTS",
+                "ID", "EMAIL", "NAME", "STATUS"
+            );
+            for listing in store.list_users().await? {
+                let u = &listing.user;
+                let tenants: Vec<String> = listing
+                    .memberships
+                    .iter()
+                    .map(|m| format!("{}:{}", m.tenant_slug, m.role))
+                    .collect();
+                let status = match (u.disabled, u.totp_secret.is_some()) {
+                    (true, _) => "disabled",
+                    (false, true) => "active+2fa",
+                    (false, false) => "active",
+                };
+                println!(
+                    "{:<6} {:<32} {:<24} {:<9} {}",
+                    u.id,
+                    u.email,
+                    u.display_name,
+                    status,
+                    if tenants.is_empty() {
+                        "-".into()
+                    } else {
+                        tenants.join(", ")
+                    }
+                );
+            }
+        }
+        UserCommand::Disable { email } => {
+            store.disable_user(&email).await?;
+            eprintln!("disabled {email}: their sessions and OAuth tokens no longer work");
+        }
+        UserCommand::EnrollTotp { email } => {
+            let secret = store.enroll_totp(&email).await?;
+            println!("{}", draxis_auth::totp::provisioning_uri(&secret, &email));
+            eprintln!(
+                "add this URI to an authenticator app; sign-in now asks {email} for its 6-digit code"
+            );
+        }
+    }
+    Ok(())
+}
+
+async fn member(store: &Store, command: MemberCommand) -> anyhow::Result<()> {
+    match command {
+        MemberCommand::Add {
+            tenant,
+            email,
+            role,
+        } => {
+            let role = draxis_auth::Role::parse(&role).map_err(anyhow::Error::msg)?;
+            store.add_member(&tenant, &email, role).await?;
+            eprintln!("{email} is now {role} in {tenant}");
+        }
+        MemberCommand::Remove { tenant, email } => {
+            store.remove_member(&tenant, &email).await?;
+            eprintln!("removed {email} from {tenant}; their OAuth tokens there no longer work");
+        }
     }
     Ok(())
 }

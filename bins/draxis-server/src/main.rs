@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Parser;
-use draxis_auth::TokenVerifier;
+use draxis_auth::server::AuthorizationConfig;
+use draxis_auth::{AuthorizationServer, TokenVerifier};
 use draxis_domain::RiskQueries;
 use draxis_domain::cache::CachedRepository;
 use draxis_domain::simulations::SimulationService;
@@ -81,6 +82,24 @@ struct Args {
     #[arg(long, env = "DRAXIS_MAX_ARTIFACT_BYTES", default_value_t = 10 * 1024 * 1024)]
     max_artifact_bytes: usize,
 
+    /// The URL users and MCP clients reach this server at, such as
+    /// https://draxis.example.com. OAuth metadata, token audiences and console links are
+    /// built from it, so it must be exactly what clients use (a client that adds
+    /// http://localhost:8080/api/mcp needs --public-url http://localhost:8080).
+    /// Defaults to http://<listen address>.
+    #[arg(long, env = "DRAXIS_PUBLIC_URL")]
+    public_url: Option<String>,
+
+    /// Lifetime of OAuth access tokens, in seconds (clients refresh them when they expire).
+    #[arg(long, env = "DRAXIS_ACCESS_TOKEN_TTL_SECS", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    access_token_ttl_secs: u64,
+
+    /// How long a just-rotated OAuth refresh token, presented again, still returns the
+    /// same new token pair (parallel sessions of one client), in seconds. Presented
+    /// later, it revokes the whole grant as a replayed token.
+    #[arg(long, env = "DRAXIS_REFRESH_REUSE_GRACE_SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(0..=300))]
+    refresh_reuse_grace_secs: u64,
+
     /// How long a connector (http_json) may take to fetch, in seconds.
     #[arg(long, env = "DRAXIS_CONNECTOR_TIMEOUT_SECS", default_value_t = 30)]
     connector_timeout_secs: u64,
@@ -124,11 +143,17 @@ async fn main() -> anyhow::Result<()> {
         }
     }
 
+    let public_url = public_url(args.public_url.as_deref(), args.listen)?;
+    let mut oauth = AuthorizationConfig::for_public_url(&public_url);
+    oauth.access_token_ttl = Duration::from_secs(args.access_token_ttl_secs);
+    oauth.refresh_grace = Duration::from_secs(args.refresh_reuse_grace_secs);
     let shutdown = CancellationToken::new();
     let verifier = Arc::new(
         TokenVerifier::new(Arc::new(store.clone()))
-            .with_cache_ttl(Duration::from_millis(args.token_cache_ms)),
+            .with_cache_ttl(Duration::from_millis(args.token_cache_ms))
+            .with_resource(oauth.resource.clone()),
     );
+    let authz = AuthorizationServer::new(Arc::new(store.clone()), oauth);
     let repository = Arc::new(CachedRepository::new(
         Arc::new(store.clone()),
         Duration::from_millis(args.read_cache_ms),
@@ -146,6 +171,7 @@ async fn main() -> anyhow::Result<()> {
         queries: RiskQueries::new(repository.clone()),
         dropzone,
         verifier: verifier.clone(),
+        authz,
     };
     let mut allowed_hosts: Vec<String> = vec!["localhost".into(), "127.0.0.1".into(), "::1".into()];
     allowed_hosts.extend(
@@ -154,6 +180,9 @@ async fn main() -> anyhow::Result<()> {
             .map(|h| h.trim().to_string())
             .filter(|h| !h.is_empty()),
     );
+    if let Some(host) = host_of(&public_url) {
+        allowed_hosts.push(host);
+    }
     if allowed_hosts.iter().any(|h| h == "*") {
         allowed_hosts.clear();
     }
@@ -191,7 +220,9 @@ async fn main() -> anyhow::Result<()> {
         Duration::from_secs(args.token_use_flush_secs.max(1)),
         shutdown.clone(),
     ));
-    eprintln!("draxis-server listening on http://{local} (MCP endpoint http://{local}/api/mcp)");
+    eprintln!(
+        "draxis-server listening on http://{local} (MCP endpoint {public_url}/api/mcp, console {public_url}/login)"
+    );
     eprintln!("database: {}", redact_url(&args.database));
 
     use axum::serve::ListenerExt;
@@ -213,6 +244,35 @@ async fn main() -> anyhow::Result<()> {
     simulation_worker.await.ok();
     store.close().await;
     Ok(())
+}
+
+/// The public URL: as configured (validated), or `http://<listen address>`.
+fn public_url(configured: Option<&str>, listen: SocketAddr) -> anyhow::Result<String> {
+    let url = match configured {
+        Some(url) => url.trim().trim_end_matches('/').to_string(),
+        None if listen.ip().is_unspecified() => format!("http://localhost:{}", listen.port()),
+        None => format!("http://{listen}"),
+    };
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .with_context(|| format!("--public-url `{url}` must start with https:// or http://"))?;
+    if rest.is_empty() || rest.contains(['/', '?', '#']) {
+        anyhow::bail!(
+            "--public-url `{url}` must be scheme and host only, such as https://draxis.example.com"
+        );
+    }
+    Ok(url)
+}
+
+/// The host name of a URL (for the allowed-hosts list).
+fn host_of(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let host = match rest.strip_prefix('[') {
+        Some(v6) => v6.split(']').next()?,
+        None => rest.split(':').next()?,
+    };
+    Some(host.to_string())
 }
 
 async fn wait_for_signal() {

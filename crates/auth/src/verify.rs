@@ -20,9 +20,69 @@ pub struct TenantId(pub i64);
 pub struct Principal {
     pub tenant_id: TenantId,
     pub tenant_slug: String,
-    pub token_id: i64,
-    pub token_name: String,
+    pub credential: Credential,
     pub scopes: Scopes,
+}
+
+/// What the caller authenticated with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credential {
+    /// A personal access token.
+    Pat { token_id: i64, name: String },
+    /// An OAuth access token issued under a grant (user × tenant × client).
+    OAuth {
+        grant_id: i64,
+        user_id: i64,
+        user_email: String,
+        client_name: String,
+    },
+}
+
+impl Principal {
+    /// The PAT's id, when the caller used one.
+    pub fn pat_id(&self) -> Option<i64> {
+        match self.credential {
+            Credential::Pat { token_id, .. } => Some(token_id),
+            Credential::OAuth { .. } => None,
+        }
+    }
+
+    /// Who acted, for the audit trail: `token:12 (name)` or `oauth:3 (client for email)`.
+    pub fn audit_label(&self) -> String {
+        match &self.credential {
+            Credential::Pat { token_id, name } => format!("token:{token_id} ({name})"),
+            Credential::OAuth {
+                grant_id,
+                user_email,
+                client_name,
+                ..
+            } => format!("oauth:{grant_id} ({client_name} for {user_email})"),
+        }
+    }
+
+    pub fn is_oauth(&self) -> bool {
+        matches!(self.credential, Credential::OAuth { .. })
+    }
+}
+
+/// An OAuth access token row joined with its grant, user and membership.
+#[derive(Debug, Clone)]
+pub struct StoredAccessToken {
+    pub grant_id: i64,
+    pub tenant_id: TenantId,
+    pub tenant_slug: String,
+    pub user_id: i64,
+    pub user_email: String,
+    pub client_name: String,
+    /// The token's scopes, already narrowed to what the user's current role allows.
+    pub scopes: Scopes,
+    /// The resource (audience) the token was issued for.
+    pub resource: String,
+    /// Unix milliseconds.
+    pub expires_at: i64,
+    pub grant_revoked: bool,
+    /// False when the user was disabled or left the tenant.
+    pub user_active: bool,
 }
 
 /// A token row as the store keeps it (hash, never plaintext).
@@ -52,6 +112,13 @@ pub trait TokenStore: Send + Sync {
     async fn tenant_exists(&self, slug: &str) -> Result<bool, StoreFailure>;
     /// Sets last-used times: `(token id, unix ms)`; never moves a time backwards.
     async fn record_token_use(&self, uses: &[(i64, i64)]) -> Result<(), StoreFailure>;
+    /// The OAuth access token with this hash (unique index), if any.
+    async fn access_token_by_hash(
+        &self,
+        hash: &TokenHash,
+    ) -> Result<Option<StoredAccessToken>, StoreFailure>;
+    /// Sets OAuth grants' last-used times: `(grant id, unix ms)`.
+    async fn record_grant_use(&self, uses: &[(i64, i64)]) -> Result<(), StoreFailure>;
 }
 
 /// Why a request is not authenticated. The message is safe to show the caller.
@@ -81,6 +148,28 @@ pub enum AuthError {
     Revoked,
     #[error("token has expired: mint a new one")]
     Expired,
+    #[error(
+        "unknown OAuth access token: it was never issued, or its grant was revoked and removed; sign in again"
+    )]
+    UnknownAccessToken,
+    #[error(
+        "OAuth access token has expired: exchange your refresh token at the token endpoint, or sign in again"
+    )]
+    AccessTokenExpired,
+    #[error(
+        "OAuth access token belongs to a revoked grant (Connected apps, or a reused refresh token): sign in again"
+    )]
+    GrantRevoked,
+    #[error(
+        "OAuth access token's user was disabled or removed from the tenant: sign in again with an active account"
+    )]
+    UserInactive,
+    #[error("OAuth access token was issued for `{0}`, not for this server's resource `{1}`")]
+    WrongAudience(String, String),
+    #[error(
+        "this is an OAuth refresh token: exchange it at the token endpoint and send the access token instead"
+    )]
+    RefreshTokenAsBearer,
     #[error("credential storage is unavailable, try again shortly")]
     Unavailable(#[source] StoreFailure),
 }
@@ -99,7 +188,10 @@ impl AuthError {
 /// effect within the TTL; [`TokenVerifier::forget_token`] makes one made here immediate.
 pub struct TokenVerifier {
     store: std::sync::Arc<dyn TokenStore>,
+    /// The resource (audience) OAuth access tokens must have been issued for.
+    resource: Option<String>,
     pending_uses: Mutex<HashMap<i64, i64>>,
+    pending_grant_uses: Mutex<HashMap<i64, i64>>,
     cache_ttl: Duration,
     recent: Mutex<HashMap<[u8; 32], (Instant, StoredToken)>>,
 }
@@ -124,7 +216,9 @@ impl TokenVerifier {
     pub fn new(store: std::sync::Arc<dyn TokenStore>) -> Self {
         Self {
             store,
+            resource: None,
             pending_uses: Mutex::new(HashMap::new()),
+            pending_grant_uses: Mutex::new(HashMap::new()),
             cache_ttl: Duration::ZERO,
             recent: Mutex::new(HashMap::new()),
         }
@@ -134,6 +228,18 @@ impl TokenVerifier {
     pub fn with_cache_ttl(mut self, ttl: Duration) -> Self {
         self.cache_ttl = ttl;
         self
+    }
+
+    /// Accepts OAuth access tokens only when issued for `resource` (this server's
+    /// `/api/mcp` URL). Without it, OAuth access tokens are refused.
+    pub fn with_resource(mut self, resource: impl Into<String>) -> Self {
+        self.resource = Some(resource.into());
+        self
+    }
+
+    /// The resource OAuth access tokens must name, if OAuth is enabled.
+    pub fn resource(&self) -> Option<&str> {
+        self.resource.as_deref()
     }
 
     /// Drops a token from the verification cache (call after revoking it here).
@@ -180,8 +286,14 @@ impl TokenVerifier {
         self.verify_token(token).await
     }
 
-    /// Verifies a plaintext PAT.
+    /// Verifies a plaintext PAT or OAuth access token.
     pub async fn verify_token(&self, token: &str) -> Result<Principal, AuthError> {
+        if token.starts_with(crate::oauth::ACCESS_TOKEN_PREFIX) {
+            return self.verify_access_token(token).await;
+        }
+        if token.starts_with(crate::oauth::REFRESH_TOKEN_PREFIX) {
+            return Err(AuthError::RefreshTokenAsBearer);
+        }
         let presented = PresentedPat::parse(token)?;
         let stored = match self.cached(&presented.hash) {
             Some(hit) => Some(hit),
@@ -222,8 +334,56 @@ impl TokenVerifier {
         Ok(Principal {
             tenant_id: stored.tenant_id,
             tenant_slug: stored.tenant_slug,
-            token_id: stored.id,
-            token_name: stored.name,
+            credential: Credential::Pat {
+                token_id: stored.id,
+                name: stored.name,
+            },
+            scopes: stored.scopes,
+        })
+    }
+
+    /// OAuth access tokens are looked up on every request (one indexed join), so that a
+    /// revoked grant, a disabled user or a lowered role takes effect at once.
+    async fn verify_access_token(&self, token: &str) -> Result<Principal, AuthError> {
+        let hash = TokenHash::of(token);
+        let stored = self
+            .store
+            .access_token_by_hash(&hash)
+            .await
+            .map_err(AuthError::Unavailable)?
+            .ok_or(AuthError::UnknownAccessToken)?;
+        let Some(resource) = self.resource.as_deref() else {
+            return Err(AuthError::UnknownAccessToken);
+        };
+        if stored.grant_revoked {
+            return Err(AuthError::GrantRevoked);
+        }
+        let now = now_ms();
+        if stored.expires_at <= now {
+            return Err(AuthError::AccessTokenExpired);
+        }
+        if !stored.user_active {
+            return Err(AuthError::UserInactive);
+        }
+        if stored.resource != resource {
+            return Err(AuthError::WrongAudience(
+                stored.resource,
+                resource.to_string(),
+            ));
+        }
+        self.pending_grant_uses
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(stored.grant_id, now);
+        Ok(Principal {
+            tenant_id: stored.tenant_id,
+            tenant_slug: stored.tenant_slug,
+            credential: Credential::OAuth {
+                grant_id: stored.grant_id,
+                user_id: stored.user_id,
+                user_email: stored.user_email,
+                client_name: stored.client_name,
+            },
             scopes: stored.scopes,
         })
     }
@@ -236,6 +396,17 @@ impl TokenVerifier {
     /// Writes the last-used times gathered since the previous flush, one row per token.
     /// Call it on a timer and at shutdown. Returns how many tokens were updated.
     pub async fn flush_last_used(&self) -> Result<usize, StoreFailure> {
+        let grant_uses: Vec<(i64, i64)> = {
+            let mut pending = self
+                .pending_grant_uses
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            pending.drain().collect()
+        };
+        if !grant_uses.is_empty() {
+            // Last-used on a grant is informational: a failed write is dropped, not retried.
+            self.store.record_grant_use(&grant_uses).await?;
+        }
         let uses: Vec<(i64, i64)> = {
             let mut pending = self.pending_uses.lock().unwrap_or_else(|e| e.into_inner());
             pending.drain().collect()

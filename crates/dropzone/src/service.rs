@@ -23,7 +23,8 @@ use sha2::{Digest, Sha256};
 use crate::connectors::{self, Fetched};
 use crate::extract::{Artifact, Extractor};
 use crate::records::{
-    Actor, DropZoneStore, Inserted, NewArtifact, NewExtraction, RunCounts, StoredArtifact,
+    Actor, Decided, Decision, DropZoneStore, ExtractionFilter, Inserted, NewArtifact,
+    NewExtraction, RunCounts, StoredArtifact, StoredExtraction,
 };
 use crate::vocabulary::{CatalogEntry, KriCatalog};
 
@@ -114,8 +115,8 @@ fn content_problem(content: &str, limit: usize) -> Option<String> {
 
 fn actor_of(principal: &Principal) -> Actor {
     Actor {
-        label: format!("token:{} ({})", principal.token_id, principal.token_name),
-        token_id: Some(principal.token_id),
+        label: principal.audit_label(),
+        token_id: principal.pat_id(),
     }
 }
 
@@ -158,6 +159,46 @@ impl DropZone {
             .unwrap_or_else(|p| p.into_inner())
             .insert(tenant, (std::time::Instant::now(), band));
         Ok(previous)
+    }
+
+    /// The tenant's current autonomy band.
+    pub async fn autonomy_band(&self, tenant: TenantId) -> Result<AutonomyBand, QueryError> {
+        self.band(tenant).await
+    }
+
+    /// The Pending Extraction Review queue, oldest first.
+    pub async fn review_queue(
+        &self,
+        tenant: TenantId,
+        limit: u32,
+    ) -> Result<Vec<StoredExtraction>, QueryError> {
+        let filter = ExtractionFilter {
+            state: Some(ProposalState::PendingReview),
+            integration_id: None,
+            limit,
+        };
+        self.store
+            .extractions(tenant, &filter)
+            .await
+            .map_err(storage)
+    }
+
+    /// A human's decision on a proposal (never a tool's): recorded in the audit trail;
+    /// the drop zone's pending-review count changes at once.
+    pub async fn decide(
+        &self,
+        tenant: TenantId,
+        extraction_id: i64,
+        decision: &Decision,
+        actor: &Actor,
+    ) -> Result<Decided, QueryError> {
+        let decided = self
+            .store
+            .decide(tenant, extraction_id, decision, actor)
+            .await
+            .map_err(storage)?;
+        self.repo.invalidate(tenant);
+        Ok(decided)
     }
 
     async fn band(&self, tenant: TenantId) -> Result<AutonomyBand, QueryError> {

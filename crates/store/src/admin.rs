@@ -34,6 +34,10 @@ pub enum AdminError {
     BadExpiry,
     #[error("operating system randomness is unavailable: {0}")]
     Randomness(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("storage failed: {0}")]
+    Store(draxis_auth::verify::StoreFailure),
     #[error(transparent)]
     Sql(#[from] sqlx::Error),
 }

@@ -5,6 +5,7 @@
 //! Every query is scoped by `tenant_id`; the tenant always comes from the caller's
 //! principal (or the operator's explicit `--tenant`).
 
+mod accounts;
 mod admin;
 mod dropzone;
 mod read;
@@ -20,6 +21,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
+pub use accounts::UserListing;
 pub use admin::{AdminError, CreatedToken};
 pub use seed::{SeedError, SeedOutcome, SeededTenant};
 

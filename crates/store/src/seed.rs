@@ -39,6 +39,8 @@ pub enum SeedError {
     Sql(#[from] sqlx::Error),
     #[error("demo simulations failed: {0}")]
     Simulation(String),
+    #[error("demo users: {0}")]
+    Users(#[from] crate::AdminError),
 }
 
 /// Simulated years per demo run, and the seed they start from.
@@ -165,6 +167,13 @@ impl Store {
             seeded.push(seed_tenant(&mut tx, &tenant).await?);
         }
         tx.commit().await?;
+        for user in draxis_domain::demo::DEMO_USERS {
+            self.create_user(user.email, user.name, user.password)
+                .await?;
+            for (slug, role) in user.memberships {
+                self.add_member(slug, user.email, *role).await?;
+            }
+        }
         let simulations = SimulationService::new(Arc::new(self.clone()), Arc::new(self.clone()));
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         for (tenant, seeded) in seeded.iter_mut() {

@@ -1,8 +1,9 @@
 //! Token verification lookups: one indexed query by hash, batched last-used writes.
 
 use async_trait::async_trait;
+use draxis_auth::oauth::scopes_from_oauth_string;
 use draxis_auth::verify::StoreFailure;
-use draxis_auth::{Scopes, StoredToken, TenantId, TokenHash, TokenStore};
+use draxis_auth::{Role, Scopes, StoredAccessToken, StoredToken, TenantId, TokenHash, TokenStore};
 use sqlx::Row;
 
 use crate::Store;
@@ -59,6 +60,55 @@ impl TokenStore for Store {
             )
             .bind(*at)
             .bind(*token_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn access_token_by_hash(
+        &self,
+        hash: &TokenHash,
+    ) -> Result<Option<StoredAccessToken>, StoreFailure> {
+        let row = sqlx::query(
+            "SELECT t.expires_at, t.scopes, g.id AS grant_id, g.tenant_id, n.slug, g.user_id, u.email,                     g.client_name, g.resource, g.revoked_at, u.disabled_at, m.role              FROM oauth_tokens t JOIN oauth_grants g ON g.id = t.grant_id              JOIN tenants n ON n.id = g.tenant_id JOIN users u ON u.id = g.user_id              LEFT JOIN memberships m ON m.user_id = g.user_id AND m.tenant_id = g.tenant_id              WHERE t.token_hash = $1 AND t.kind = 'access'",
+        )
+        .bind(hash.to_hex())
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let role: Option<String> = row.try_get("role")?;
+        let role = role.as_deref().map(Role::parse).transpose()?;
+        let granted = scopes_from_oauth_string(&row.try_get::<String, _>("scopes")?);
+        // A lowered role narrows tokens already issued.
+        let scopes = match role {
+            Some(role) if draxis_auth::server::role_allows(role, granted) => granted,
+            _ => Scopes::READ,
+        };
+        Ok(Some(StoredAccessToken {
+            grant_id: row.try_get("grant_id")?,
+            tenant_id: TenantId(row.try_get("tenant_id")?),
+            tenant_slug: row.try_get("slug")?,
+            user_id: row.try_get("user_id")?,
+            user_email: row.try_get("email")?,
+            client_name: row.try_get("client_name")?,
+            scopes,
+            resource: row.try_get("resource")?,
+            expires_at: row.try_get("expires_at")?,
+            grant_revoked: row.try_get::<Option<i64>, _>("revoked_at")?.is_some(),
+            user_active: row.try_get::<Option<i64>, _>("disabled_at")?.is_none() && role.is_some(),
+        }))
+    }
+
+    async fn record_grant_use(&self, uses: &[(i64, i64)]) -> Result<(), StoreFailure> {
+        let mut tx = self.pool.begin().await?;
+        for (grant_id, at) in uses {
+            sqlx::query(
+                "UPDATE oauth_grants SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $1)",
+            )
+            .bind(*at)
+            .bind(*grant_id)
             .execute(&mut *tx)
             .await?;
         }

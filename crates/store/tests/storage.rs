@@ -272,8 +272,10 @@ fn principal(tenant: &draxis_domain::entities::Tenant) -> Principal {
     Principal {
         tenant_id: tenant.id,
         tenant_slug: tenant.slug.clone(),
-        token_id: 0,
-        token_name: "test".into(),
+        credential: draxis_auth::Credential::Pat {
+            token_id: 0,
+            name: "test".into(),
+        },
         scopes: Scopes::READ,
     }
 }

@@ -1,18 +1,20 @@
 //! The HTTP edge of Draxis: `/api/mcp` (rmcp's Streamable HTTP service, stateless, so
-//! any replica answers any request) behind bearer-token authentication, and `/healthz`.
+//! any replica answers any request) behind bearer-token authentication, the OAuth 2.1
+//! endpoints and metadata, the web console, and `/healthz`.
 //!
 //! This crate knows HTTP and MCP; it never names a database. It receives the domain
-//! services and the token verifier ready-made from the binary.
+//! services, the token verifier and the authorization server ready-made from the binary.
 
 mod bearer;
 mod mcp;
+mod web;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::routing::get;
-use draxis_auth::TokenVerifier;
+use axum::routing::{get, post};
+use draxis_auth::{AuthorizationServer, TokenVerifier};
 use draxis_domain::RiskQueries;
 use draxis_dropzone::DropZone;
 use rmcp::transport::streamable_http_server::session::never::NeverSessionManager;
@@ -27,6 +29,15 @@ pub struct AppState {
     pub queries: RiskQueries,
     pub dropzone: DropZone,
     pub verifier: Arc<TokenVerifier>,
+    /// OAuth 2.1 and console sign-in; its issuer is the server's public URL.
+    pub authz: AuthorizationServer,
+}
+
+impl AppState {
+    /// Cookies get `Secure` when the public URL is https.
+    pub(crate) fn secure_cookies(&self) -> bool {
+        self.authz.config().issuer.starts_with("https://")
+    }
 }
 
 impl std::fmt::Debug for AppState {
@@ -83,16 +94,84 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
             Arc::new(NeverSessionManager::default()),
             mcp_config,
         );
+    let guard = bearer::Guard {
+        verifier: state.verifier.clone(),
+        resource_metadata: format!(
+            "{}{}",
+            state.authz.config().issuer,
+            web::oauth::RESOURCE_METADATA_PATH
+        ),
+        max_body_bytes: config.max_body_bytes,
+    };
     let mcp =
         Router::new()
             .fallback_service(mcp_service)
             .layer(axum::middleware::from_fn_with_state(
-                state.verifier.clone(),
+                Arc::new(guard),
                 bearer::require_bearer,
             ));
+    let oauth = Router::new()
+        .route(
+            "/.well-known/oauth-protected-resource",
+            get(web::oauth::protected_resource_metadata),
+        )
+        .route(
+            web::oauth::RESOURCE_METADATA_PATH,
+            get(web::oauth::protected_resource_metadata),
+        )
+        .route(
+            "/.well-known/oauth-authorization-server",
+            get(web::oauth::authorization_server_metadata),
+        )
+        .route(
+            "/oauth/register",
+            post(web::oauth::register).options(web::oauth::preflight),
+        )
+        .route(
+            "/oauth/token",
+            post(web::oauth::token).options(web::oauth::preflight),
+        )
+        .route(
+            "/oauth/revoke",
+            post(web::oauth::revoke).options(web::oauth::preflight),
+        );
+    let pages = Router::new()
+        .route(
+            "/oauth/authorize",
+            get(web::oauth::authorize_page).post(web::oauth::authorize_decision),
+        )
+        .route("/", get(web::console::home))
+        .route(
+            "/login",
+            get(web::console::login_form).post(web::console::login),
+        )
+        .route("/logout", post(web::console::logout))
+        .route("/tenant", post(web::console::switch_tenant))
+        .route(
+            "/settings/tokens",
+            get(web::console::tokens).post(web::console::create_token),
+        )
+        .route(
+            "/settings/tokens/{id}/revoke",
+            post(web::console::revoke_token),
+        )
+        .route("/settings/apps", get(web::console::apps))
+        .route("/settings/apps/{id}/revoke", post(web::console::revoke_app))
+        .route("/review", get(web::console::review))
+        .route("/review/{id}", post(web::console::decide))
+        .route(
+            "/settings/band",
+            get(web::console::band).post(web::console::set_band),
+        )
+        .route("/static/console.css", get(web::console::stylesheet))
+        .route("/static/console.js", get(web::console::script))
+        .layer(axum::middleware::from_fn(web::security_headers));
     Router::new()
         .route("/healthz", get(|| async { "ok\n" }))
         .nest("/api/mcp", mcp)
+        .merge(oauth)
+        .merge(pages)
+        .with_state(state)
 }
 
 /// Writes coalesced token last-used times every `every`, and once more at shutdown.

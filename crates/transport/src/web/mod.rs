@@ -1,0 +1,207 @@
+//! The browser-facing half of the HTTP edge: the OAuth 2.1 endpoints and metadata
+//! (`oauth.rs`) and the server-rendered console (`console.rs`). Pages come from askama
+//! templates that escape HTML by default, work without JavaScript, and carry strict
+//! security headers; every state-changing form checks a CSRF token bound to the session
+//! and refuses cross-site posts.
+
+pub(crate) mod console;
+pub(crate) mod oauth;
+
+use askama::Template;
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use http::{HeaderMap, HeaderValue, StatusCode, header};
+
+/// Name of the console session cookie.
+pub(crate) const SESSION_COOKIE: &str = "drx_session";
+/// Name of the sign-in form's double-submit cookie.
+pub(crate) const LOGIN_COOKIE: &str = "drx_login";
+
+/// The Content-Security-Policy of every page: our own stylesheet and script, forms that
+/// post only back to us, no framing.
+pub(crate) const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; \
+     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// A cookie's value from the request's `Cookie` headers.
+pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.trim_matches('"'))
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Secure when served over https.
+pub(crate) fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
+    let text = format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{}",
+        if secure { "; Secure" } else { "" }
+    );
+    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("invalid=1"))
+}
+
+/// Whether a form post comes from one of our own pages: refuses what the browser marks
+/// as cross-site, and any `Origin` other than ours (by public URL or by `Host`).
+pub(crate) fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
+    if headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|site| site == "cross-site" || site == "same-site")
+    {
+        return false;
+    }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    if origin == public_url.trim_end_matches('/') {
+        return true;
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    !host.is_empty()
+        && origin
+            .split_once("://")
+            .is_some_and(|(_, rest)| rest == host)
+}
+
+/// Renders a template as an HTML response.
+pub(crate) fn page(status: StatusCode, template: &impl Template) -> Response {
+    match template.render() {
+        Ok(body) => (
+            status,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            body,
+        )
+            .into_response(),
+        Err(error) => {
+            tracing::error!(%error, "page template failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "this page could not be rendered; please report it",
+            )
+                .into_response()
+        }
+    }
+}
+
+/// A plain error page.
+#[derive(Template)]
+#[template(path = "error.html")]
+pub(crate) struct ErrorPage<'a> {
+    pub chrome: Option<console::Chrome>,
+    pub notice: Option<String>,
+    pub heading: &'a str,
+    pub message: &'a str,
+    pub back: &'a str,
+}
+
+pub(crate) fn error_page(status: StatusCode, heading: &str, message: &str, back: &str) -> Response {
+    page(
+        status,
+        &ErrorPage {
+            chrome: None,
+            notice: None,
+            heading,
+            message,
+            back,
+        },
+    )
+}
+
+/// The refusal of a cross-site or token-less form post.
+pub(crate) fn forbidden_post() -> Response {
+    error_page(
+        StatusCode::FORBIDDEN,
+        "Request refused",
+        "This form was not submitted from a Draxis page (missing or wrong CSRF token, or a cross-site post). Nothing was changed. Reload the page and try again.",
+        "/",
+    )
+}
+
+/// 303 to a path on this server.
+pub(crate) fn see_other(path: &str) -> Response {
+    Redirect::to(path).into_response()
+}
+
+/// Only local paths are followed after sign-in: no open redirect.
+pub(crate) fn safe_next(next: &str) -> &str {
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && !next.contains(['\r', '\n']);
+    if local { next } else { "/settings/tokens" }
+}
+
+/// Adds the security headers every browser-facing response carries, unless the
+/// handler set its own (the consent page widens `form-action` to its redirect).
+pub(crate) async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let defaults = [
+        (header::CONTENT_SECURITY_POLICY, PAGE_CSP),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::CACHE_CONTROL, "no-store"),
+    ];
+    for (name, value) in defaults {
+        if !headers.contains_key(&name) {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+    }
+    headers.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(safe_next("/oauth/authorize?x=1"), "/oauth/authorize?x=1");
+        assert_eq!(safe_next("https://evil.example/"), "/settings/tokens");
+        assert_eq!(safe_next("//evil.example/"), "/settings/tokens");
+        assert_eq!(safe_next("/\\evil.example/"), "/settings/tokens");
+    }
+
+    #[test]
+    fn cross_site_posts_are_refused() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, HeaderValue::from_static("127.0.0.1:8080"));
+        assert!(same_origin(&headers, "http://127.0.0.1:8080"));
+        headers.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://127.0.0.1:8080"),
+        );
+        assert!(same_origin(&headers, "http://localhost:8080"));
+        headers.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://evil.example"),
+        );
+        assert!(!same_origin(&headers, "http://127.0.0.1:8080"));
+        headers.remove(header::ORIGIN);
+        headers.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
+        assert!(!same_origin(&headers, "http://127.0.0.1:8080"));
+    }
+
+    #[test]
+    fn cookies_are_found_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; drx_session=xyz; b=2"),
+        );
+        assert_eq!(cookie(&headers, "drx_session"), Some("xyz"));
+        assert_eq!(cookie(&headers, "c"), None);
+    }
+}

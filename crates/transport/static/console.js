@@ -1,0 +1,14 @@
+// Progressive enhancement only: every page works without this file.
+document.addEventListener('click', (event) => {
+  const button = event.target.closest('button[data-copy]');
+  if (!button) return;
+  const field = document.getElementById(button.dataset.copy);
+  if (!field) return;
+  field.select();
+  const done = () => { button.textContent = 'Copied'; };
+  if (navigator.clipboard) {
+    navigator.clipboard.writeText(field.value).then(done, () => document.execCommand('copy') && done());
+  } else if (document.execCommand('copy')) {
+    done();
+  }
+});

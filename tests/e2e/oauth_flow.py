@@ -22,6 +22,7 @@ import asyncio
 import base64
 import hashlib
 import json
+import os
 import secrets
 import sys
 import time
@@ -293,14 +294,31 @@ def hostile(url: str, grace: float) -> None:
           "authorization server metadata")
 
 
+async def tools_with_token(url: str, token: str) -> None:
+    print("- tools with the OAuth access token another client obtained", flush=True)
+    http = httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    async with Client(streamable_http_client(url, http_client=http), mode="auto") as client:
+        tools = await client.list_tools()
+        check(len(tools.tools) == 11, f"tools/list lists 11 tools ({len(tools.tools)})")
+        risks = await client.call_tool("list_risks", {"limit": 3})
+        check(not risks.is_error and len(risks.structured_content["items"]) == 3, "list_risks answers")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", required=True, help="the MCP endpoint, http://HOST:PORT/api/mcp")
-    parser.add_argument("--access-ttl", type=float, required=True, help="the server's --access-token-ttl-secs")
-    parser.add_argument("--grace", type=float, required=True, help="the server's --refresh-reuse-grace-secs")
+    parser.add_argument("--access-ttl", type=float, help="the server's --access-token-ttl-secs")
+    parser.add_argument("--grace", type=float, help="the server's --refresh-reuse-grace-secs")
+    parser.add_argument("--token-from-env", action="store_true",
+                        help="only check that DRAXIS_E2E_OAUTH_TOKEN (say, Claude Code's) works for tools")
     args = parser.parse_args()
-    asyncio.run(sdk_flow(args.url, args.access_ttl))
-    hostile(args.url, args.grace)
+    if args.token_from_env:
+        asyncio.run(tools_with_token(args.url, os.environ["DRAXIS_E2E_OAUTH_TOKEN"]))
+    else:
+        if args.access_ttl is None or args.grace is None:
+            parser.error("--access-ttl and --grace are required for the full flow")
+        asyncio.run(sdk_flow(args.url, args.access_ttl))
+        hostile(args.url, args.grace)
     if failures:
         print(f"{len(failures)} OAuth check(s) failed", file=sys.stderr)
         return 1

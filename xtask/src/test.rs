@@ -37,15 +37,18 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     run_command(&mut unit)?;
 
     run_command(cargo().args(["build", "--bin", "draxis-server", "--bin", "draxis-admin"]))?;
-    let python = python_env(root)?;
-    let claude = claude_code(root, in_ci)?;
+    let clients = Clients {
+        python: python_env(root)?,
+        node: node_tools(root, in_ci)?,
+        chromium: chromium(in_ci)?,
+    };
     let binaries = binaries_dir(root, false);
 
     let scratch = root.join("target").join("e2e");
     std::fs::create_dir_all(&scratch)?;
     let sqlite_db = scratch.join(format!("e2e-{}.db", std::process::id()));
     let sqlite_url = format!("sqlite://{}", sqlite_db.display());
-    let outcome = end_to_end(&python, claude.as_deref(), &binaries, &sqlite_url, "SQLite");
+    let outcome = end_to_end(root, &clients, &binaries, &sqlite_url, "SQLite");
     for suffix in ["", "-wal", "-shm"] {
         std::fs::remove_file(format!("{}{suffix}", sqlite_db.display())).ok();
     }
@@ -58,8 +61,8 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
             .rsplit_once('/')
             .context("PostgreSQL URL has no database")?;
         let outcome = end_to_end(
-            &python,
-            claude.as_deref(),
+            root,
+            &clients,
             &binaries,
             &format!("{base}/{db}"),
             "PostgreSQL",
@@ -78,9 +81,21 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     eprintln!(
         "  Drop Zone end-to-end (scheduled pull, 64 concurrent, connectors, SIGKILL) on SQLite: passed"
     );
-    match &claude {
-        Some(_) => eprintln!("  Claude Code `claude mcp list` shows draxis connected: passed"),
-        None => eprintln!("  SKIPPED: Claude Code connection check (npm is missing)"),
+    eprintln!(
+        "  OAuth 2.1 end-to-end (Python SDK OAuthClientProvider, hostile cases, step-up): passed"
+    );
+    match &clients.node {
+        Some(_) => {
+            eprintln!("  Claude Code `claude mcp list` shows draxis connected (PAT): passed");
+            eprintln!(
+                "  Claude Code `claude mcp login` with a BROWSER program, refresh after expiry: passed"
+            );
+        }
+        None => eprintln!("  SKIPPED: Claude Code checks (npm is missing)"),
+    }
+    match (&clients.node, &clients.chromium) {
+        (Some(_), Some(_)) => eprintln!("  web console in headless Chromium: passed"),
+        _ => eprintln!("  SKIPPED: web console in Chromium (needs npm and /usr/bin/chromium)"),
     }
     if postgres {
         eprintln!("  PostgreSQL storage suite: passed");
@@ -93,15 +108,39 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// OAuth lifetimes short enough to watch expiry and reuse within a test run.
+const E2E_ACCESS_TTL_SECS: u64 = 4;
+const E2E_REFRESH_GRACE_SECS: u64 = 2;
+
+/// The real clients the end-to-end suite drives, where available.
+struct Clients {
+    python: PathBuf,
+    node: Option<NodeTools>,
+    chromium: Option<PathBuf>,
+}
+
 fn end_to_end(
-    python: &Path,
-    claude: Option<&Path>,
+    root: &Path,
+    clients: &Clients,
     binaries: &Path,
     database: &str,
     engine: &str,
 ) -> anyhow::Result<()> {
     eprintln!("== end-to-end on {engine}");
-    let server = RunningServer::start(binaries, database, &[])?;
+    let python = clients.python.as_path();
+    let claude = clients.node.as_ref().map(|n| n.claude.as_path());
+    let ttl = E2E_ACCESS_TTL_SECS.to_string();
+    let grace = E2E_REFRESH_GRACE_SECS.to_string();
+    let server = RunningServer::start(
+        binaries,
+        database,
+        &[
+            "--access-token-ttl-secs",
+            &ttl,
+            "--refresh-reuse-grace-secs",
+            &grace,
+        ],
+    )?;
     let acme = server.mint_token(binaries, "acme", "read")?;
     let globex = server.mint_token(binaries, "globex", "read")?;
     // Leave one run for the server's background worker; the e2e script waits for it.
@@ -127,9 +166,30 @@ fn end_to_end(
             .env("DRAXIS_E2E_GLOBEX_TOKEN", &globex),
     )
     .with_context(|| format!("end-to-end on {engine}"))?;
+    run_command(Command::new(python).args([
+        "tests/e2e/oauth_flow.py",
+        "--url",
+        &server.mcp_url(),
+        "--access-ttl",
+        &ttl,
+        "--grace",
+        &grace,
+    ]))
+    .with_context(|| format!("OAuth end-to-end on {engine}"))?;
+    if let (Some(node), Some(chromium)) = (&clients.node, &clients.chromium) {
+        run_command(
+            Command::new("node")
+                .args(["tests/e2e/console_browser.cjs", "--url", &server.base_url])
+                .env("NODE_PATH", &node.modules)
+                .env("CHROMIUM", chromium),
+        )
+        .with_context(|| format!("web console in Chromium on {engine}"))?;
+    }
     if let Some(claude) = claude {
         claude_code_connects(claude, &server.mcp_url(), &acme)
             .with_context(|| format!("Claude Code on {engine}"))?;
+        claude_code_oauth(claude, python, root, &server.mcp_url(), E2E_ACCESS_TTL_SECS)
+            .with_context(|| format!("Claude Code OAuth login on {engine}"))?;
     }
     drop_zone(python, binaries, server, database, engine, &acme)
         .with_context(|| format!("Drop Zone end-to-end on {engine}"))
@@ -241,22 +301,53 @@ fn drop_zone(
     Ok(())
 }
 
+/// A `claude` command with a scratch HOME and no auto-update.
+fn claude_in(claude: &Path, home: &Path) -> Command {
+    let mut command = Command::new(claude);
+    command
+        .env("HOME", home)
+        .env("DISABLE_AUTOUPDATER", "1")
+        .current_dir(home);
+    command
+}
+
+/// `claude mcp list` shows draxis as connected. It health-checks each server with a
+/// short timeout; on a loaded two-core CI machine one slow answer is not a verdict, so
+/// it looks twice.
+fn claude_lists_draxis_connected(claude: &Path, home: &Path) -> anyhow::Result<()> {
+    let mut attempt = 0;
+    let (listed, text, line) = loop {
+        attempt += 1;
+        let listed = claude_in(claude, home).args(["mcp", "list"]).output()?;
+        let text = String::from_utf8_lossy(&listed.stdout).into_owned();
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("draxis:"))
+            .unwrap_or_default()
+            .to_string();
+        if line.contains("Connected") || attempt == 2 {
+            break (listed, text, line);
+        }
+        eprintln!("  claude mcp list (attempt {attempt}): {line}; trying once more");
+    };
+    eprintln!("  claude mcp list: {line}");
+    if !line.contains("Connected") {
+        bail!(
+            "claude mcp list does not show draxis as connected:\n{text}{}",
+            String::from_utf8_lossy(&listed.stderr)
+        );
+    }
+    Ok(())
+}
+
 /// The setup page's promise: `claude mcp add ... --header "Authorization: Bearer $TOKEN"`,
 /// then `claude mcp list` shows draxis as connected. Runs with a scratch HOME.
 fn claude_code_connects(claude: &Path, url: &str, token: &str) -> anyhow::Result<()> {
     let home = std::env::temp_dir().join(format!("draxis-claude-home-{}", std::process::id()));
     std::fs::create_dir_all(&home)?;
     let outcome = (|| {
-        let claude_cmd = || {
-            let mut command = Command::new(claude);
-            command
-                .env("HOME", &home)
-                .env("DISABLE_AUTOUPDATER", "1")
-                .current_dir(&home);
-            command
-        };
         let header = format!("Authorization: Bearer {token}");
-        let added = claude_cmd()
+        let added = claude_in(claude, &home)
             .args([
                 "mcp",
                 "add",
@@ -274,48 +365,136 @@ fn claude_code_connects(claude: &Path, url: &str, token: &str) -> anyhow::Result
                 String::from_utf8_lossy(&added.stderr)
             );
         }
-        // `claude mcp list` health-checks each server with a short timeout; on a loaded
-        // two-core CI machine one slow answer is not a verdict, so look twice.
-        let mut attempt = 0;
-        let (listed, text, line) = loop {
-            attempt += 1;
-            let listed = claude_cmd().args(["mcp", "list"]).output()?;
-            let text = String::from_utf8_lossy(&listed.stdout).into_owned();
-            let line = text
-                .lines()
-                .find(|l| l.starts_with("draxis:"))
-                .unwrap_or_default()
-                .to_string();
-            if line.contains("Connected") || attempt == 2 {
-                break (listed, text, line);
-            }
-            eprintln!("  claude mcp list (attempt {attempt}): {line}; trying once more");
-        };
-        eprintln!("  claude mcp list: {line}");
-        if !line.contains("Connected") {
-            bail!(
-                "claude mcp list does not show draxis as connected:\n{text}{}",
-                String::from_utf8_lossy(&listed.stderr)
-            );
-        }
-        Ok(())
+        claude_lists_draxis_connected(claude, &home)
     })();
     std::fs::remove_dir_all(&home).ok();
     outcome
 }
 
-/// Claude Code from the npm registry, installed under target/npm.
-fn claude_code(root: &Path, in_ci: bool) -> anyhow::Result<Option<PathBuf>> {
+/// The access token Claude Code stored for draxis after an OAuth login.
+fn claude_access_token(home: &Path) -> anyhow::Result<String> {
+    let path = home.join(".claude").join(".credentials.json");
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("Claude Code stored no credentials at {}", path.display()))?;
+    let stored: serde_json::Value = serde_json::from_str(&text)?;
+    stored["mcpOAuth"]
+        .as_object()
+        .and_then(|servers| {
+            servers
+                .values()
+                .find(|s| s["serverName"] == "draxis")
+                .and_then(|s| s["accessToken"].as_str())
+        })
+        .map(str::to_string)
+        .context("Claude Code stored no OAuth access token for draxis")
+}
+
+/// The setup page's alternate path: `claude mcp add` with no header, then
+/// `claude mcp login draxis` with a BROWSER program that signs in and approves;
+/// `claude mcp list` shows connected; after the access token expires Claude Code
+/// refreshes it by itself; and the token it holds works for tools.
+fn claude_code_oauth(
+    claude: &Path,
+    python: &Path,
+    root: &Path,
+    url: &str,
+    access_ttl_secs: u64,
+) -> anyhow::Result<()> {
+    let home = std::env::temp_dir().join(format!("draxis-claude-oauth-{}", std::process::id()));
+    std::fs::create_dir_all(&home)?;
+    let outcome = (|| {
+        let added = claude_in(claude, &home)
+            .args(["mcp", "add", "--transport", "http", "draxis", url])
+            .output()?;
+        if !added.status.success() {
+            bail!(
+                "claude mcp add failed: {}",
+                String::from_utf8_lossy(&added.stderr)
+            );
+        }
+        let browser = home.join("browser.sh");
+        std::fs::write(
+            &browser,
+            format!(
+                "#!/bin/sh\nexec '{}' '{}' \"$1\"\n",
+                python.display(),
+                root.join("tests/e2e/consent_browser.py").display()
+            ),
+        )?;
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755))?;
+        // `claude mcp login` wants a terminal: `script` gives it one.
+        let login = Command::new("timeout")
+            .env("HOME", &home)
+            .env("DISABLE_AUTOUPDATER", "1")
+            .current_dir(&home)
+            .env("BROWSER", &browser)
+            .env("DRAXIS_E2E_EMAIL", "analyst@acme.example")
+            .env("DRAXIS_E2E_PASSWORD", "draxis-demo-analyst")
+            .env("DRAXIS_E2E_TENANT", "acme")
+            .args(["120", "script", "-qec"])
+            .arg(format!("'{}' mcp login draxis", claude.display()))
+            .arg("/dev/null")
+            .output();
+        let login = match login {
+            Ok(output) => output,
+            Err(error) => bail!("cannot run claude mcp login under timeout/script: {error}"),
+        };
+        let said = String::from_utf8_lossy(&login.stdout).into_owned();
+        let authenticated = said
+            .lines()
+            .find(|l| l.contains("Authenticated"))
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        if !login.status.success() || authenticated.is_empty() {
+            bail!(
+                "claude mcp login draxis did not authenticate:\n{said}{}",
+                String::from_utf8_lossy(&login.stderr)
+            );
+        }
+        eprintln!("  claude mcp login draxis: {authenticated}");
+        claude_lists_draxis_connected(claude, &home)?;
+        let first = claude_access_token(&home)?;
+        std::thread::sleep(std::time::Duration::from_secs(access_ttl_secs + 1));
+        claude_lists_draxis_connected(claude, &home)?;
+        let refreshed = claude_access_token(&home)?;
+        if refreshed == first {
+            bail!("after the access token expired, Claude Code did not refresh it");
+        }
+        eprintln!("  Claude Code refreshed its expired access token by itself");
+        run_command(
+            Command::new(python)
+                .args(["tests/e2e/oauth_flow.py", "--url", url, "--token-from-env"])
+                .env("DRAXIS_E2E_OAUTH_TOKEN", &refreshed),
+        )
+    })();
+    std::fs::remove_dir_all(&home).ok();
+    outcome
+}
+
+/// Node packages the suite drives: Claude Code and playwright-core.
+struct NodeTools {
+    claude: PathBuf,
+    /// `node_modules` for `NODE_PATH`.
+    modules: PathBuf,
+}
+
+/// Claude Code and playwright-core from the npm registry, installed under target/npm.
+fn node_tools(root: &Path, in_ci: bool) -> anyhow::Result<Option<NodeTools>> {
     let prefix = root.join("target").join("npm");
-    let claude = prefix.join("node_modules").join(".bin").join("claude");
-    if claude.exists() {
-        return Ok(Some(claude));
+    let modules = prefix.join("node_modules");
+    let claude = modules.join(".bin").join("claude");
+    let stamp = prefix.join("installed.txt");
+    let wanted = NODE_PACKAGES.join(" ");
+    if claude.exists() && std::fs::read_to_string(&stamp).is_ok_and(|s| s == wanted) {
+        return Ok(Some(NodeTools { claude, modules }));
     }
     if Command::new("npm").arg("--version").output().is_err() {
         if in_ci {
-            bail!("CI needs npm to install Claude Code for the connection check");
+            bail!("CI needs npm to install Claude Code and playwright-core");
         }
-        eprintln!("npm is missing: the Claude Code connection check will be skipped");
+        eprintln!("npm is missing: the Claude Code and browser checks will be skipped");
         return Ok(None);
     }
     std::fs::create_dir_all(&prefix)?;
@@ -323,13 +502,52 @@ fn claude_code(root: &Path, in_ci: bool) -> anyhow::Result<Option<PathBuf>> {
         Command::new("npm")
             .args(["install", "--silent", "--no-fund", "--no-audit", "--prefix"])
             .arg(&prefix)
-            .arg(CLAUDE_CODE),
+            .args(NODE_PACKAGES),
     )?;
-    Ok(Some(claude))
+    std::fs::write(&stamp, wanted)?;
+    Ok(Some(NodeTools { claude, modules }))
 }
 
-/// The Claude Code release the connection check runs.
-const CLAUDE_CODE: &str = "@anthropic-ai/claude-code@2.1.197";
+/// The Claude Code release the connection checks run, and the browser driver.
+const NODE_PACKAGES: [&str; 2] = [
+    "@anthropic-ai/claude-code@2.1.197",
+    "playwright-core@1.64.1",
+];
+
+/// Debian's Chromium for the console test; CI installs it with apt.
+fn chromium(in_ci: bool) -> anyhow::Result<Option<PathBuf>> {
+    let path = PathBuf::from("/usr/bin/chromium");
+    if path.exists() {
+        return Ok(Some(path));
+    }
+    if !in_ci {
+        eprintln!(
+            "Chromium is missing (apt-get install chromium): the web console browser test will be skipped"
+        );
+        return Ok(None);
+    }
+    let root_user = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0"));
+    let apt_get = |args: &[&str]| {
+        let mut command = if root_user {
+            Command::new("apt-get")
+        } else {
+            let mut sudo = Command::new("sudo");
+            sudo.arg("apt-get");
+            sudo
+        };
+        command.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        run_command(&mut command)
+    };
+    let install = ["install", "-y", "-q", "--no-install-recommends", "chromium"];
+    apt_get(&install)
+        // A fresh machine may have no package lists yet.
+        .or_else(|_| apt_get(&["update", "-q"]).and_then(|()| apt_get(&install)))
+        .context("CI needs Chromium for the web console test")?;
+    Ok(Some(path))
+}
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_current_thread()

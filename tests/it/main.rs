@@ -6,6 +6,7 @@
 
 mod dropzone;
 mod http_edge;
+mod web;
 
 use std::sync::Arc;
 

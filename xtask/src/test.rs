@@ -166,6 +166,19 @@ fn end_to_end(
             .env("DRAXIS_E2E_GLOBEX_TOKEN", &globex),
     )
     .with_context(|| format!("end-to-end on {engine}"))?;
+    // The OAuth and console tests submit evidence into a drop zone of their own.
+    run_command(Command::new(binaries.join("draxis-admin")).args([
+        "--database",
+        database,
+        "integration",
+        "create",
+        "--tenant",
+        "acme",
+        "--name",
+        "Client tests",
+        "--kind",
+        "drop_zone",
+    ]))?;
     run_command(Command::new(python).args([
         "tests/e2e/oauth_flow.py",
         "--url",

@@ -143,7 +143,17 @@ async fn main() -> anyhow::Result<()> {
         }
     }
 
-    let public_url = public_url(args.public_url.as_deref(), args.listen)?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| {
+            format!(
+                "cannot listen on {}: is another server running there?",
+                args.listen
+            )
+        })?;
+    let local = listener.local_addr()?;
+    // With --listen on port 0 the public URL needs the port actually bound.
+    let public_url = public_url(args.public_url.as_deref(), local)?;
     let mut oauth = AuthorizationConfig::for_public_url(&public_url);
     oauth.access_token_ttl = Duration::from_secs(args.access_token_ttl_secs);
     oauth.refresh_grace = Duration::from_secs(args.refresh_reuse_grace_secs);
@@ -199,15 +209,6 @@ async fn main() -> anyhow::Result<()> {
     };
     let app = router(state, &config);
 
-    let listener = tokio::net::TcpListener::bind(args.listen)
-        .await
-        .with_context(|| {
-            format!(
-                "cannot listen on {}: is another server running there?",
-                args.listen
-            )
-        })?;
-    let local = listener.local_addr()?;
     let simulations = SimulationService::new(repository.clone(), Arc::new(store.clone()));
     let simulation_worker = tokio::spawn(worker::run_simulations(
         simulations,

@@ -54,6 +54,22 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     }
     outcome?;
 
+    // Client ID Metadata Documents need a server started with them on (and an https
+    // document server it trusts); the script runs both.
+    let cimd_db = scratch.join(format!("cimd-{}.db", std::process::id()));
+    let outcome = run_command(
+        Command::new(&clients.python)
+            .arg("tests/e2e/client_metadata.py")
+            .arg("--server")
+            .arg(binaries.join("draxis-server"))
+            .arg("--database")
+            .arg(format!("sqlite://{}", cimd_db.display())),
+    );
+    for suffix in ["", "-wal", "-shm"] {
+        std::fs::remove_file(format!("{}{suffix}", cimd_db.display())).ok();
+    }
+    outcome.context("Client ID Metadata Documents end-to-end")?;
+
     if postgres {
         let db = format!("draxis_e2e_{}", std::process::id());
         admin_sql(&postgres_admin, &format!("CREATE DATABASE {db}"))?;
@@ -84,6 +100,7 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     eprintln!(
         "  OAuth 2.1 end-to-end (Python SDK OAuthClientProvider, hostile cases, step-up): passed"
     );
+    eprintln!("  Client ID Metadata Documents over https (Python SDK): passed");
     match &clients.node {
         Some(_) => {
             eprintln!("  Claude Code `claude mcp list` shows draxis connected (PAT): passed");

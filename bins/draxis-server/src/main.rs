@@ -15,7 +15,9 @@ use draxis_domain::cache::CachedRepository;
 use draxis_domain::simulations::SimulationService;
 use draxis_dropzone::{BuiltinExtractor, DropZone, DropZoneLimits};
 use draxis_store::{SeedOutcome, Store, redact_url};
-use draxis_transport::{AppState, HttpConfig, flush_token_use_periodically, router};
+use draxis_transport::{
+    AppState, HttpConfig, HttpsClientMetadata, flush_token_use_periodically, router,
+};
 use tokio_util::sync::CancellationToken;
 
 /// mimalloc: serving JSON is allocation-heavy and glibc's allocator showed up as a
@@ -100,6 +102,26 @@ struct Args {
     #[arg(long, env = "DRAXIS_REFRESH_REUSE_GRACE_SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(0..=300))]
     refresh_reuse_grace_secs: u64,
 
+    /// Accept Client ID Metadata Documents: an MCP client whose client_id is an https
+    /// URL is described by the JSON document at that URL (fetched with a 5 s timeout,
+    /// 16 KiB cap, cached up to its max-age). Needs outbound https to the clients' hosts;
+    /// without it, clients register dynamically instead.
+    #[arg(long, env = "DRAXIS_CLIENT_METADATA_DOCUMENTS")]
+    client_metadata_documents: bool,
+
+    /// Extra CA certificates (PEM) trusted when fetching client metadata documents.
+    #[arg(
+        long,
+        env = "DRAXIS_CLIENT_METADATA_CA",
+        requires = "client_metadata_documents"
+    )]
+    client_metadata_ca: Option<std::path::PathBuf>,
+
+    /// Let client metadata URLs resolve to private, loopback or link-local addresses
+    /// (refused by default so a client_id cannot probe the server's network).
+    #[arg(long, requires = "client_metadata_documents")]
+    client_metadata_allow_private_addresses: bool,
+
     /// How long a connector (http_json) may take to fetch, in seconds.
     #[arg(long, env = "DRAXIS_CONNECTOR_TIMEOUT_SECS", default_value_t = 30)]
     connector_timeout_secs: u64,
@@ -163,7 +185,23 @@ async fn main() -> anyhow::Result<()> {
             .with_cache_ttl(Duration::from_millis(args.token_cache_ms))
             .with_resource(oauth.resource.clone()),
     );
-    let authz = AuthorizationServer::new(Arc::new(store.clone()), oauth);
+    let mut authz = AuthorizationServer::new(Arc::new(store.clone()), oauth);
+    if args.client_metadata_documents {
+        let ca = match &args.client_metadata_ca {
+            Some(path) => Some(
+                std::fs::read(path)
+                    .with_context(|| format!("reading --client-metadata-ca {}", path.display()))?,
+            ),
+            None => None,
+        };
+        let fetcher = HttpsClientMetadata::new(
+            ca.as_deref(),
+            args.client_metadata_allow_private_addresses,
+            Duration::from_secs(5),
+        )
+        .map_err(|why| anyhow::anyhow!("--client-metadata-ca: {why}"))?;
+        authz = authz.with_client_metadata_documents(Arc::new(fetcher));
+    }
     let repository = Arc::new(CachedRepository::new(
         Arc::new(store.clone()),
         Duration::from_millis(args.read_cache_ms),

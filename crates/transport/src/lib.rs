@@ -7,7 +7,7 @@
 
 mod bearer;
 mod mcp;
-mod web;
+pub mod web;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,6 +22,7 @@ use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, Stream
 use tokio_util::sync::CancellationToken;
 
 pub use mcp::DraxisMcp;
+pub use web::client_metadata::HttpsClientMetadata;
 
 /// What the HTTP edge needs from the layers below.
 #[derive(Clone)]

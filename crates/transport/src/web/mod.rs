@@ -4,6 +4,7 @@
 //! security headers; every state-changing form checks a CSRF token bound to the session
 //! and refuses cross-site posts.
 
+pub mod client_metadata;
 pub(crate) mod console;
 pub(crate) mod oauth;
 

@@ -71,9 +71,8 @@ pub(crate) async fn authorization_server_metadata(State(state): State<AppState>)
         "token_endpoint_auth_methods_supported": ["none"],
         "revocation_endpoint_auth_methods_supported": ["none"],
         "scopes_supported": SCOPES_SUPPORTED,
-        // Fetching https client metadata documents needs outbound TLS, which this
-        // build does not include; clients fall back to registration.
-        "client_id_metadata_document_supported": false,
+        // On with --client-metadata-documents (the server must reach the clients' hosts).
+        "client_id_metadata_document_supported": state.authz.supports_client_metadata_documents(),
         "authorization_response_iss_parameter_supported": true,
         "service_documentation": format!("{issuer}/settings/tokens"),
     }))
@@ -187,6 +186,8 @@ struct ConsentPage {
     email: String,
     client_name: String,
     redirect_host: String,
+    /// The metadata document URL of a client identified by one.
+    published_at: Option<String>,
     tenants: Vec<TenantChoice>,
     wants_write: bool,
     write_possible: bool,
@@ -266,6 +267,11 @@ pub(crate) async fn authorize_page(
         email: signed.session.user.email.clone(),
         client_name: valid.client.client_name.clone(),
         redirect_host: origin_of(&valid.redirect_uri),
+        published_at: valid
+            .client
+            .client_id
+            .starts_with("https://")
+            .then(|| valid.client.client_id.clone()),
         tenants,
         wants_write: valid.requested.wants_write,
         write_possible,

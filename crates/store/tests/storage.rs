@@ -241,6 +241,26 @@ async fn people_sign_in_with_roles_and_second_factors(store: &Store) {
             .await
             .is_err()
     );
+
+    // Five wrong passwords lock the account for a while, even for the right one.
+    store
+        .create_user("guessed@acme.example", "", "the right password")
+        .await
+        .unwrap();
+    for _ in 0..5 {
+        assert!(matches!(
+            server
+                .sign_in("guessed@acme.example", "a wrong guess!", None)
+                .await,
+            Err(SignInError::BadCredentials)
+        ));
+    }
+    assert!(matches!(
+        server
+            .sign_in("guessed@acme.example", "the right password", None)
+            .await,
+        Err(SignInError::TooManyAttempts(15))
+    ));
 }
 
 const REPORT: &str = "| Metric | Value |\n|---|---|\n| Patch compliance | 91.3% |\n| Known-exploited vulnerabilities open | 3 |\n";

@@ -10,7 +10,7 @@ use axum::extract::{Path, Query, RawForm, State};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use draxis_auth::oauth::{OpaqueSecret, oauth_scope_string};
-use draxis_auth::server::{Session, csrf_matches, csrf_token, mint_pat_for};
+use draxis_auth::server::{Session, SignInError, csrf_matches, csrf_token, mint_pat_for};
 use draxis_auth::{Membership, Scopes};
 use draxis_dropzone::records::{Actor, Decided, Decision};
 use draxis_protocol::types::AutonomyBand;
@@ -278,9 +278,14 @@ pub(crate) async fn login(
         },
         Err(error) => {
             tracing::info!(reason = %error, "sign-in refused");
+            let status = match error {
+                SignInError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
+                SignInError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+                _ => StatusCode::UNAUTHORIZED,
+            };
             login_page(
                 &state,
-                StatusCode::UNAUTHORIZED,
+                status,
                 Some(error.to_string()),
                 field("email"),
                 &next,

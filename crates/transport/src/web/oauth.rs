@@ -27,10 +27,16 @@ use crate::AppState;
 /// Path of the Protected Resource Metadata for `/api/mcp`.
 pub(crate) const RESOURCE_METADATA_PATH: &str = "/.well-known/oauth-protected-resource/api/mcp";
 
+/// Token-endpoint headers: never cached; readable by browser-based clients (no cookies
+/// are involved, so any origin may call).
 fn no_store(mut response: Response) -> Response {
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
     response
 }
 
@@ -127,7 +133,7 @@ pub(crate) async fn register(State(state): State<AppState>, body: axum::body::By
     match state.authz.register_client(metadata).await {
         Ok(client) => {
             tracing::info!(client_id = %client.client_id, name = %client.client_name, "registered OAuth client");
-            let mut response = (
+            let response = (
                 StatusCode::CREATED,
                 Json(json!({
                     "client_id": client.client_id,
@@ -141,10 +147,6 @@ pub(crate) async fn register(State(state): State<AppState>, body: axum::body::By
                 })),
             )
                 .into_response();
-            response.headers_mut().insert(
-                header::ACCESS_CONTROL_ALLOW_ORIGIN,
-                HeaderValue::from_static("*"),
-            );
             no_store(response)
         }
         Err(error) => oauth_error(StatusCode::BAD_REQUEST, &error),

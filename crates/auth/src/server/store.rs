@@ -1,0 +1,199 @@
+//! What the authorization server and the console keep in storage: clients, codes,
+//! token pairs, grants, PAT listings and sessions, and the [`AccountStore`] trait.
+
+use crate::pat::{MintedToken, TokenHash};
+use crate::people::{Membership, User};
+use crate::scope::Scopes;
+use crate::verify::{StoreFailure, TenantId};
+
+/// A registered OAuth client (public: no secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Client {
+    pub client_id: String,
+    pub client_name: String,
+    pub redirect_uris: Vec<String>,
+}
+
+/// An authorization code as stored (its hash is the key).
+#[derive(Debug, Clone)]
+pub struct StoredCode {
+    pub id: i64,
+    pub tenant_id: TenantId,
+    pub user_id: i64,
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub code_challenge: String,
+    pub scopes: Scopes,
+    pub resource: String,
+    /// Unix milliseconds.
+    pub expires_at: i64,
+    /// Set once the code was exchanged; with the grant it created.
+    pub used: Option<Option<i64>>,
+}
+
+/// A code to store.
+#[derive(Debug, Clone)]
+pub struct NewCode {
+    pub hash: TokenHash,
+    pub tenant_id: TenantId,
+    pub user_id: i64,
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub code_challenge: String,
+    pub scopes: Scopes,
+    pub resource: String,
+    pub expires_at: i64,
+}
+
+/// A new access + refresh token pair, as hashes.
+#[derive(Debug, Clone)]
+pub struct NewTokenPair {
+    pub access_hash: TokenHash,
+    pub refresh_hash: TokenHash,
+    pub scopes: Scopes,
+    pub access_expires_at: i64,
+    pub refresh_expires_at: i64,
+}
+
+/// A refresh token joined with its grant.
+#[derive(Debug, Clone)]
+pub struct StoredRefreshToken {
+    pub id: i64,
+    pub grant_id: i64,
+    pub client_id: String,
+    pub scopes: Scopes,
+    pub expires_at: i64,
+    pub rotated_at: Option<i64>,
+    /// The sealed pair issued when it was rotated (kept for the grace period).
+    pub successor: Option<String>,
+    pub grant_revoked: bool,
+    pub user_active: bool,
+}
+
+/// A grant as the Connected apps page lists it.
+#[derive(Debug, Clone)]
+pub struct GrantListing {
+    pub id: i64,
+    pub client_id: String,
+    pub client_name: String,
+    pub user_email: String,
+    pub scopes: Scopes,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+/// A personal access token as the console lists it (never the secret).
+#[derive(Debug, Clone)]
+pub struct PatListing {
+    pub id: i64,
+    pub name: String,
+    pub display_prefix: String,
+    pub scopes: Scopes,
+    pub created_by: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub expires_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+/// A signed-in console session.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub id: i64,
+    pub user: User,
+    pub tenant_id: Option<TenantId>,
+}
+
+/// What the authorization server and the console need from storage.
+#[async_trait::async_trait]
+pub trait AccountStore: Send + Sync {
+    async fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreFailure>;
+    async fn memberships(&self, user_id: i64) -> Result<Vec<Membership>, StoreFailure>;
+
+    async fn create_session(
+        &self,
+        hash: &TokenHash,
+        user_id: i64,
+        expires_at: i64,
+    ) -> Result<(), StoreFailure>;
+    /// The unexpired session with this hash, with its (enabled) user.
+    async fn session(&self, hash: &TokenHash, now: i64) -> Result<Option<Session>, StoreFailure>;
+    async fn set_session_tenant(
+        &self,
+        session_id: i64,
+        tenant: TenantId,
+    ) -> Result<(), StoreFailure>;
+    async fn delete_session(&self, hash: &TokenHash) -> Result<(), StoreFailure>;
+
+    async fn insert_client(&self, client: &Client) -> Result<(), StoreFailure>;
+    async fn client(&self, client_id: &str) -> Result<Option<Client>, StoreFailure>;
+
+    async fn insert_code(&self, code: &NewCode) -> Result<(), StoreFailure>;
+    async fn code_by_hash(&self, hash: &TokenHash) -> Result<Option<StoredCode>, StoreFailure>;
+    /// Marks the code used and creates its grant and first token pair in one
+    /// transaction. `None` when another request used the code first.
+    async fn exchange_code(
+        &self,
+        code: &StoredCode,
+        client_name: &str,
+        pair: &NewTokenPair,
+        now: i64,
+    ) -> Result<Option<i64>, StoreFailure>;
+
+    async fn refresh_token(
+        &self,
+        hash: &TokenHash,
+    ) -> Result<Option<StoredRefreshToken>, StoreFailure>;
+    /// Marks `old` rotated (keeping `sealed_successor`) and stores `pair`, in one
+    /// transaction. False when another request rotated it first.
+    async fn rotate_refresh_token(
+        &self,
+        old: &StoredRefreshToken,
+        sealed_successor: &str,
+        pair: &NewTokenPair,
+        now: i64,
+    ) -> Result<bool, StoreFailure>;
+    /// Revokes a grant: every token under it stops working.
+    async fn revoke_grant(&self, grant_id: i64, now: i64) -> Result<(), StoreFailure>;
+    /// The grant an access or refresh token belongs to.
+    async fn grant_of_token(&self, hash: &TokenHash) -> Result<Option<i64>, StoreFailure>;
+
+    /// Live grants in a tenant, of one user or (for admins) everyone.
+    async fn grants(
+        &self,
+        tenant: TenantId,
+        user_id: Option<i64>,
+    ) -> Result<Vec<GrantListing>, StoreFailure>;
+    /// Revokes a live grant in the tenant (of that user, unless `None`). False if none.
+    async fn revoke_grant_in_tenant(
+        &self,
+        tenant: TenantId,
+        grant_id: i64,
+        user_id: Option<i64>,
+        now: i64,
+    ) -> Result<bool, StoreFailure>;
+
+    /// PATs in a tenant, created by `created_by` or (for admins) anyone.
+    async fn pats(
+        &self,
+        tenant: TenantId,
+        created_by: Option<&str>,
+    ) -> Result<Vec<PatListing>, StoreFailure>;
+    async fn insert_pat(
+        &self,
+        tenant: TenantId,
+        name: &str,
+        token: &MintedToken,
+        scopes: Scopes,
+        created_by: &str,
+        now: i64,
+    ) -> Result<i64, StoreFailure>;
+    /// Revokes a live PAT in the tenant (made by `created_by`, unless `None`).
+    async fn revoke_pat(
+        &self,
+        tenant: TenantId,
+        token_id: i64,
+        created_by: Option<&str>,
+        now: i64,
+    ) -> Result<bool, StoreFailure>;
+}

@@ -7,7 +7,7 @@ use rand::{RngExt, SeedableRng};
 use rand_distr::{Distribution, LogNormal, Pert, Poisson};
 
 use crate::model::{Frequency, Magnitude, RiskModel, SimError, Stage, Z95, check_iterations};
-use crate::summary::LossSummary;
+use crate::summary::{LossSummary, summarize};
 
 /// Simulated years per random stream.
 const CHUNK: usize = 1 << 16;
@@ -220,19 +220,15 @@ fn annual_losses(risks: &[RiskSampler], years: usize, seed: u64, threads: usize)
     losses
 }
 
-/// Losses of the years with a loss, for one risk, chunk by chunk in chunk order.
-fn positive_losses(risk: &RiskSampler, years: usize, seed: u64, threads: usize) -> Vec<f64> {
+/// Losses of the years with a loss, for one risk, one part per chunk in chunk order.
+fn positive_losses(risk: &RiskSampler, years: usize, seed: u64, threads: usize) -> Vec<Vec<f64>> {
     let chunks = years.div_ceil(CHUNK);
     let chunk = |i: usize| {
         risk.positive_years(&mut stream(seed, 0, i as u64), CHUNK.min(years - i * CHUNK))
     };
     let threads = threads.clamp(1, chunks.max(1));
     if threads == 1 {
-        let mut losses = Vec::with_capacity(years / 2);
-        for i in 0..chunks {
-            losses.extend_from_slice(&chunk(i));
-        }
-        return losses;
+        return (0..chunks).map(chunk).collect();
     }
     let mut parts: Vec<Vec<f64>> = vec![Vec::new(); chunks];
     std::thread::scope(|scope| {
@@ -253,7 +249,7 @@ fn positive_losses(risk: &RiskSampler, years: usize, seed: u64, threads: usize) 
             }
         }
     });
-    parts.concat()
+    parts
 }
 
 /// Simulates `iterations` years of one risk at `stage`.
@@ -266,9 +262,10 @@ pub fn simulate_risk(
 ) -> Result<LossSummary, SimError> {
     let years = check_iterations(iterations)?;
     let sampler = RiskSampler::new(model, stage)?;
-    Ok(LossSummary::from_positive_losses(
-        positive_losses(&sampler, years, seed, threads),
+    Ok(summarize(
+        &positive_losses(&sampler, years, seed, threads),
         years,
+        threads,
     ))
 }
 
@@ -288,9 +285,12 @@ pub fn simulate_outcome(
         .iter()
         .map(|r| RiskSampler::new(r, stage))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(LossSummary::from_losses(annual_losses(
-        &samplers, years, seed, threads,
-    )))
+    let losses = annual_losses(&samplers, years, seed, threads);
+    let parts: Vec<Vec<f64>> = losses
+        .chunks(CHUNK)
+        .map(|chunk| chunk.iter().copied().filter(|&loss| loss > 0.0).collect())
+        .collect();
+    Ok(summarize(&parts, years, threads))
 }
 
 #[cfg(test)]

@@ -52,121 +52,266 @@ impl LossSummary {
     }
 
     /// Summarises `years` simulated years of which only those with a loss are given.
-    pub fn from_positive_losses(mut positive: Vec<f64>, years: usize) -> Self {
-        let n = years.max(positive.len()).max(1);
-        let zeros = n - positive.len();
-        let total: f64 = positive.iter().sum();
-        let max = positive.iter().copied().fold(0.0_f64, f64::max);
-        let min = if zeros > 0 {
-            0.0
-        } else {
-            positive.iter().copied().fold(f64::INFINITY, f64::min)
-        };
-        let positive = positive.as_mut_slice();
-        // Inverse-CDF quantiles (the ceil(q·n)-th smallest year), selected in increasing
-        // order: each selection leaves everything larger to its right, so the next one
-        // only searches that remainder.
-        let mut searched_from = 0;
-        let mut quantile = |q: f64| -> f64 {
-            let rank = ((q * n as f64).ceil() as usize).clamp(1, n) - 1;
-            if rank < zeros {
-                return 0.0;
-            }
-            let k = rank - zeros;
-            let from = searched_from.min(k);
-            let value = kth(&mut positive[from..], k - from);
-            searched_from = k + 1;
-            value
-        };
-        let (p50, p90, p95, p99) = (
-            quantile(0.50),
-            quantile(0.90),
-            quantile(0.95),
-            quantile(0.99),
-        );
-        // Worst 1% of years: the `tail` largest, found above the P99 selection.
-        let tail = (n as f64 * 0.01).ceil() as usize;
-        let tail_sum: f64 = if tail <= positive.len() {
-            let from = positive.len() - tail;
-            let searched = searched_from.min(from);
-            if from < positive.len() {
-                kth(&mut positive[searched..], from - searched);
-            }
-            positive[from..].iter().sum()
-        } else {
-            positive.iter().sum()
-        };
-        let expected_shortfall99 = tail_sum / tail.max(1) as f64;
-        let exceedance_curve = exceedance_curve(positive, n, max);
-        Self {
-            iterations: n as u64,
-            mean: total / n as f64,
-            p50,
-            p90,
-            p95,
-            p99,
-            var95: p95,
-            var99: p99,
-            expected_shortfall99,
-            probability_of_zero_loss: zeros as f64 / n as f64,
-            min: if min.is_finite() { min } else { 0.0 },
-            max,
-            exceedance_curve,
-        }
+    pub fn from_positive_losses(positive: Vec<f64>, years: usize) -> Self {
+        summarize(&[positive], years, 1)
     }
 }
 
-/// P(annual loss > t) at thresholds spaced evenly in log between the smallest positive
-/// loss and the largest, starting from 0.
-fn exceedance_curve(positive: &[f64], n: usize, max: f64) -> Vec<ExceedancePoint> {
-    let smallest = positive.iter().copied().fold(f64::INFINITY, f64::min);
-    if positive.is_empty() || !smallest.is_finite() {
-        return vec![ExceedancePoint {
+/// Runs `f` on every part index in `0..parts`, spread over `threads`; results in part
+/// order, so what is combined from them never depends on the thread count.
+fn map_parts<T: Send>(parts: usize, threads: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let threads = threads.clamp(1, parts.max(1));
+    if threads == 1 {
+        return (0..parts).map(f).collect();
+    }
+    let mut results: Vec<Option<T>> = (0..parts).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                let f = &f;
+                scope.spawn(move || {
+                    (t..parts)
+                        .step_by(threads)
+                        .map(|i| (i, f(i)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for worker in workers {
+            if let Ok(done) = worker.join() {
+                for (i, result) in done {
+                    results[i] = Some(result);
+                }
+            }
+        }
+    });
+    results
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| unreachable_part()))
+        .collect()
+}
+
+#[cold]
+fn unreachable_part<T>() -> T {
+    // A worker only fails by panicking, and a panic in a scoped thread propagates.
+    std::process::abort()
+}
+
+/// Where the loss exceedance curve puts a loss: thresholds are 0 and then geometric, so a
+/// cheap approximate logarithm finds the place and two comparisons make it exact.
+/// Place `p` holds losses in (thresholds[p-1], thresholds[p]]; the last place holds
+/// losses above the last threshold. Places order losses, so they also serve selection.
+struct Places {
+    thresholds: Vec<f64>,
+    lo: f64,
+    /// Places per unit of ln(loss); 0 when every loss is the same.
+    per_ln: f64,
+}
+
+impl Places {
+    fn new(smallest: f64, max: f64) -> Self {
+        let (lo, hi) = (smallest.ln(), max.ln().max(smallest.ln()));
+        let mut thresholds = vec![0.0];
+        thresholds.extend(
+            (0..CURVE_POINTS - 1)
+                .map(|i| (lo + (hi - lo) * i as f64 / (CURVE_POINTS - 2) as f64).exp()),
+        );
+        let step = (hi - lo) / (CURVE_POINTS - 2) as f64;
+        Self {
+            thresholds,
+            lo,
+            per_ln: if step > 0.0 { 1.0 / step } else { 0.0 },
+        }
+    }
+
+    /// Number of places: one per threshold, plus "above the last".
+    fn count(&self) -> usize {
+        self.thresholds.len() + 1
+    }
+
+    #[inline]
+    fn of(&self, loss: f64) -> usize {
+        let last = self.thresholds.len() - 1;
+        // Negative guesses saturate to 0 in the cast.
+        let guess = ((approximate_ln(loss) - self.lo) * self.per_ln) as usize + 1;
+        let mut place = guess.min(last + 1);
+        while place > 1 && self.thresholds[place - 1] >= loss {
+            place -= 1;
+        }
+        while place <= last && self.thresholds[place] < loss {
+            place += 1;
+        }
+        place
+    }
+}
+
+/// Summarises `years` simulated years from the losses of the years with a loss, given in
+/// parts (in year order). Every pass runs part by part on `threads`; order statistics are
+/// exact: the curve's places split the losses into ordered buckets, and only the few
+/// buckets holding a wanted rank are gathered and selected in.
+pub(crate) fn summarize(parts: &[Vec<f64>], years: usize, threads: usize) -> LossSummary {
+    // Pass 1: count, sum, smallest, largest.
+    let stats = map_parts(parts.len(), threads, |i| {
+        let part = &parts[i];
+        let mut sum = 0.0;
+        let (mut min, mut max) = (f64::INFINITY, 0.0_f64);
+        for &loss in part {
+            sum += loss;
+            min = min.min(loss);
+            max = max.max(loss);
+        }
+        (part.len(), sum, min, max)
+    });
+    let positives: usize = stats.iter().map(|s| s.0).sum();
+    let total: f64 = stats.iter().map(|s| s.1).sum();
+    let smallest = stats.iter().map(|s| s.2).fold(f64::INFINITY, f64::min);
+    let max = stats.iter().map(|s| s.3).fold(0.0_f64, f64::max);
+    let n = years.max(positives).max(1);
+    let zeros = n - positives;
+    let tail = (n as f64 * 0.01).ceil() as usize;
+    let min = if zeros > 0 || !smallest.is_finite() {
+        0.0
+    } else {
+        smallest
+    };
+    let summary = |p: [f64; 4], expected_shortfall99: f64, exceedance_curve| LossSummary {
+        iterations: n as u64,
+        mean: total / n as f64,
+        p50: p[0],
+        p90: p[1],
+        p95: p[2],
+        p99: p[3],
+        var95: p[2],
+        var99: p[3],
+        expected_shortfall99,
+        probability_of_zero_loss: zeros as f64 / n as f64,
+        min,
+        max,
+        exceedance_curve,
+    };
+    if positives == 0 {
+        let flat = vec![ExceedancePoint {
             loss: 0.0,
             probability: 0.0,
         }];
+        return summary([0.0; 4], 0.0, flat);
     }
-    let (lo, hi) = (smallest.ln(), max.ln().max(smallest.ln()));
-    let mut thresholds = vec![0.0];
-    thresholds.extend(
-        (0..CURVE_POINTS - 1)
-            .map(|i| (lo + (hi - lo) * i as f64 / (CURVE_POINTS - 2) as f64).exp()),
-    );
-    // Each loss exceeds the thresholds below it: count by bucket, then sum from the top.
-    let mut below = vec![0u64; thresholds.len() + 1];
-    // Thresholds after 0 are geometric, so a logarithm finds a loss's place; a cheap
-    // approximate one suffices because the comparisons after it make the place exact.
-    let step = (hi - lo) / (CURVE_POINTS - 2) as f64;
-    let last = thresholds.len() - 1;
-    for &loss in positive {
-        let guess = if step > 0.0 {
-            (((approximate_ln(loss) - lo) / step) as usize + 1).min(last + 1)
-        } else {
-            1
-        };
-        let mut place = guess.clamp(1, last + 1);
-        while place > 1 && thresholds[place - 1] >= loss {
-            place -= 1;
+
+    // Pass 2: each loss's place, counted per place.
+    let places = Places::new(smallest, max);
+    let placed = map_parts(parts.len(), threads, |i| {
+        let part = &parts[i];
+        let mut counts = vec![0usize; places.count()];
+        let at: Vec<u8> = part
+            .iter()
+            .map(|&loss| {
+                let place = places.of(loss);
+                counts[place] += 1;
+                place as u8
+            })
+            .collect();
+        (at, counts)
+    });
+    let mut below = vec![0usize; places.count()];
+    for (_, counts) in &placed {
+        for (sum, count) in below.iter_mut().zip(counts) {
+            *sum += count;
         }
-        while place <= last && thresholds[place] < loss {
-            place += 1;
-        }
-        below[place] += 1;
     }
-    let mut exceeding = 0u64;
-    let mut counts = vec![0u64; thresholds.len()];
-    for i in (0..thresholds.len()).rev() {
-        exceeding += below[i + 1];
-        counts[i] = exceeding;
+    // Losses before each place, in ascending order of loss.
+    let mut before = vec![0usize; places.count()];
+    for p in 1..places.count() {
+        before[p] = before[p - 1] + below[p - 1];
     }
-    thresholds
-        .into_iter()
-        .zip(counts)
-        .map(|(loss, count)| ExceedancePoint {
-            loss,
-            probability: count as f64 / n as f64,
+    let place_of_rank = |k: usize| (1..places.count()).rfind(|&p| before[p] <= k).unwrap_or(1);
+
+    // The ranks wanted among the positive losses (ascending, 0-based): the percentiles
+    // above the loss-free years, and the first of the worst 1% of years.
+    let quantile_ranks: Vec<Option<usize>> = [0.50, 0.90, 0.95, 0.99]
+        .iter()
+        .map(|q| {
+            let rank = ((q * n as f64).ceil() as usize).clamp(1, n) - 1;
+            rank.checked_sub(zeros)
         })
-        .collect()
+        .collect();
+    let tail_from = positives.checked_sub(tail);
+    let mut wanted: Vec<usize> = quantile_ranks
+        .iter()
+        .chain(std::iter::once(&tail_from))
+        .flatten()
+        .map(|&k| place_of_rank(k))
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut slot_of = vec![usize::MAX; places.count()];
+    for (slot, &place) in wanted.iter().enumerate() {
+        slot_of[place] = slot;
+    }
+    let tail_place = tail_from.map(place_of_rank);
+
+    // Pass 3: gather the wanted places' losses, and sum the losses above the tail's place.
+    let gathered = map_parts(parts.len(), threads, |i| {
+        let (part, at) = (&parts[i], &placed[i].0);
+        let mut slots: Vec<Vec<f64>> = vec![Vec::new(); wanted.len()];
+        let mut above_tail = 0.0;
+        for (&loss, &place) in part.iter().zip(at) {
+            let place = usize::from(place);
+            let slot = slot_of[place];
+            if slot != usize::MAX {
+                slots[slot].push(loss);
+            }
+            if tail_place.is_some_and(|t| place > t) {
+                above_tail += loss;
+            }
+        }
+        (slots, above_tail)
+    });
+    let mut slots: Vec<Vec<f64>> = vec![Vec::new(); wanted.len()];
+    let mut above_tail = 0.0;
+    for (part_slots, part_above) in gathered {
+        for (slot, values) in slots.iter_mut().zip(part_slots) {
+            slot.extend_from_slice(&values);
+        }
+        above_tail += part_above;
+    }
+    let mut select = |k: usize| -> f64 {
+        let place = place_of_rank(k);
+        kth(&mut slots[slot_of[place]], k - before[place])
+    };
+    let mut p = [0.0; 4];
+    for (value, rank) in p.iter_mut().zip(&quantile_ranks) {
+        *value = rank.map_or(0.0, &mut select);
+    }
+    let tail_sum = match (tail_from, tail_place) {
+        (Some(from), Some(place)) => {
+            let slot = &mut slots[slot_of[place]];
+            let first = from - before[place];
+            if first < slot.len() {
+                kth(slot, first);
+            }
+            above_tail + slot[first..].iter().sum::<f64>()
+        }
+        _ => total,
+    };
+    let expected_shortfall99 = tail_sum / tail.max(1) as f64;
+
+    // P(loss > threshold): the losses at places above it, over all years.
+    let mut exceeding = 0usize;
+    let mut curve = vec![
+        ExceedancePoint {
+            loss: 0.0,
+            probability: 0.0
+        };
+        places.thresholds.len()
+    ];
+    for i in (0..places.thresholds.len()).rev() {
+        exceeding += below[i + 1];
+        curve[i] = ExceedancePoint {
+            loss: places.thresholds[i],
+            probability: exceeding as f64 / n as f64,
+        };
+    }
+    summary(p, expected_shortfall99, curve)
 }
 
 /// ln(x) within 0.06 for positive normal x, from the float's exponent and mantissa

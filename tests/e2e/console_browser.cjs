@@ -115,7 +115,9 @@ async function main() {
     // The client's loopback listener, as a native MCP client runs one.
     let callback = null;
     const listener = http.createServer((request, response) => {
-      callback = new URL(request.url, 'http://127.0.0.1');
+      const url = new URL(request.url, 'http://127.0.0.1');
+      // The browser also asks this origin for /favicon.ico: keep the callback only.
+      if (url.pathname === '/callback') callback = url;
       response.end('client callback reached');
     });
     await new Promise((resolve) => listener.listen(0, '127.0.0.1', resolve));
@@ -137,7 +139,8 @@ async function main() {
     await page.selectOption('select[name=tenant]', 'acme');
     await Promise.all([page.waitForURL(`${redirectUri}**`), page.click('button[value=approve]')]);
     check(callback && callback.searchParams.get('state') === state && callback.searchParams.get('code')
-      && callback.searchParams.get('iss') === base, 'approving redirects to the client with code, state and iss');
+      && callback.searchParams.get('iss') === base,
+      `approving redirects to the client with code, state and iss (got ${callback && callback.search})`);
     listener.close();
     const tokens = await (await fetch(`${base}/oauth/token`, {
       method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },

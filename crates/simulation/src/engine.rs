@@ -157,14 +157,21 @@ impl RiskSampler {
 
     /// The losses of the years with a loss among `years` simulated years, in order: the
     /// same draws as [`Self::add_years`], without storing the loss-free majority.
-    fn positive_years(&self, rng: &mut Xoshiro256PlusPlus, years: usize) -> Vec<f64> {
-        let mut losses = Vec::with_capacity(years / 2);
+    /// `scratch` is a reused buffer: it stays warm in cache, and the part returned is
+    /// allocated at its exact size.
+    fn positive_years(
+        &self,
+        rng: &mut Xoshiro256PlusPlus,
+        years: usize,
+        scratch: &mut Vec<f64>,
+    ) -> Vec<f64> {
+        scratch.clear();
         self.for_each_loss_year(rng, years, |_, loss| {
             if loss > 0.0 {
-                losses.push(loss);
+                scratch.push(loss);
             }
         });
-        losses
+        scratch.as_slice().to_vec()
     }
 }
 
@@ -223,12 +230,17 @@ fn annual_losses(risks: &[RiskSampler], years: usize, seed: u64, threads: usize)
 /// Losses of the years with a loss, for one risk, one part per chunk in chunk order.
 fn positive_losses(risk: &RiskSampler, years: usize, seed: u64, threads: usize) -> Vec<Vec<f64>> {
     let chunks = years.div_ceil(CHUNK);
-    let chunk = |i: usize| {
-        risk.positive_years(&mut stream(seed, 0, i as u64), CHUNK.min(years - i * CHUNK))
+    let chunk = |i: usize, scratch: &mut Vec<f64>| {
+        risk.positive_years(
+            &mut stream(seed, 0, i as u64),
+            CHUNK.min(years - i * CHUNK),
+            scratch,
+        )
     };
     let threads = threads.clamp(1, chunks.max(1));
     if threads == 1 {
-        return (0..chunks).map(chunk).collect();
+        let mut scratch = Vec::with_capacity(CHUNK);
+        return (0..chunks).map(|i| chunk(i, &mut scratch)).collect();
     }
     let mut parts: Vec<Vec<f64>> = vec![Vec::new(); chunks];
     std::thread::scope(|scope| {
@@ -236,9 +248,10 @@ fn positive_losses(risk: &RiskSampler, years: usize, seed: u64, threads: usize) 
             .map(|t| {
                 let chunk = &chunk;
                 scope.spawn(move || {
+                    let mut scratch = Vec::with_capacity(CHUNK);
                     (t..chunks)
                         .step_by(threads)
-                        .map(|i| (i, chunk(i)))
+                        .map(|i| (i, chunk(i, &mut scratch)))
                         .collect::<Vec<_>>()
                 })
             })

@@ -203,11 +203,39 @@ struct Candidate {
     observed_at: Option<String>,
 }
 
+/// What the candidates for one KRI add up to, folded as they arrive: the best so far,
+/// and every candidate's value with where it starts (to report conflicting figures).
+/// A long table repeats a KRI in thousands of rows; keeping only this per KRI keeps
+/// extraction's memory flat.
+struct KriCandidates {
+    best: Candidate,
+    values: Vec<(usize, f64)>,
+}
+
+impl KriCandidates {
+    fn add(&mut self, candidate: Candidate) {
+        self.values.push((candidate.span.0, candidate.value));
+        // Highest confidence wins; among equals the earliest, and among identical
+        // positions the latest stated.
+        let better = candidate
+            .confidence
+            .total_cmp(&self.best.confidence)
+            .then(self.best.span.0.cmp(&candidate.span.0));
+        if better != std::cmp::Ordering::Less {
+            self.best = candidate;
+        }
+    }
+}
+
 /// Gathers candidates from every recogniser, then settles conflicts.
 pub(crate) struct Collector<'a> {
     pub catalog: &'a KriCatalog,
     pub text: &'a str,
-    candidates: Vec<Candidate>,
+    /// The candidate kept last: recognisers may still annotate it.
+    pending: Option<Candidate>,
+    /// Folded candidates, per KRI index.
+    by_kri: Vec<Option<KriCandidates>>,
+    kept: usize,
     pub skipped: u32,
     pub document_date: Option<String>,
     tokens: Vec<Token>,
@@ -217,6 +245,11 @@ pub(crate) struct Collector<'a> {
     /// Reused buffer for candidate phrases.
     phrase_buffer: Vec<u32>,
     labels_seen: HashMap<String, Option<LabelMatch>, foldhash::fast::RandomState>,
+    /// Matches by what a label's words are to the catalog (term and class of each, and
+    /// the context's terms): all a match depends on, so labels that differ only in words
+    /// no KRI uses ("site 12", "site 13") share an entry.
+    shapes_seen: HashMap<Vec<u8>, Option<LabelMatch>, foldhash::fast::RandomState>,
+    shape_buffer: Vec<u8>,
     slugs_seen: HashMap<String, Option<usize>, foldhash::fast::RandomState>,
 }
 
@@ -229,7 +262,9 @@ impl<'a> Collector<'a> {
         Self {
             catalog,
             text,
-            candidates: Vec::new(),
+            pending: None,
+            by_kri: Vec::new(),
+            kept: 0,
             skipped: 0,
             document_date: find_iso_date(&text[..floor_boundary(text, 2048)]),
             tokens: Vec::new(),
@@ -237,6 +272,8 @@ impl<'a> Collector<'a> {
             buffers: Default::default(),
             phrase_buffer: Vec::new(),
             labels_seen: HashMap::default(),
+            shapes_seen: HashMap::default(),
+            shape_buffer: Vec::new(),
             slugs_seen: HashMap::default(),
         }
     }
@@ -358,7 +395,8 @@ impl<'a> Collector<'a> {
             confidence -= 0.15;
             reasons.push(Reason::Fixed("the figure is approximate"));
         }
-        self.candidates.push(Candidate {
+        self.fold_pending();
+        self.pending = Some(Candidate {
             kri,
             value: converted.value,
             confidence,
@@ -366,20 +404,40 @@ impl<'a> Collector<'a> {
             span,
             observed_at,
         });
+        self.kept += 1;
         true
+    }
+
+    /// Moves the candidate kept last into its KRI's fold.
+    fn fold_pending(&mut self) {
+        let Some(candidate) = self.pending.take() else {
+            return;
+        };
+        if self.by_kri.len() <= candidate.kri {
+            self.by_kri.resize_with(candidate.kri + 1, || None);
+        }
+        match &mut self.by_kri[candidate.kri] {
+            Some(group) => group.add(candidate),
+            slot @ None => {
+                *slot = Some(KriCandidates {
+                    values: vec![(candidate.span.0, candidate.value)],
+                    best: candidate,
+                });
+            }
+        }
     }
 
     /// The KRI whose slug `key` spells (context never changes that), remembered per label.
     fn slug_of(&mut self, key: &str) -> Option<usize> {
+        // A label with more letters and digits than the longest slug spells none; checked
+        // before the memo, as such labels (table rows) are mostly all different.
+        if key.bytes().filter(u8::is_ascii_alphanumeric).count() > self.catalog.longest_slug() {
+            return None;
+        }
         if let Some(known) = self.slugs_seen.get(key) {
             return *known;
         }
-        // A label with more letters and digits than the longest slug spells none.
-        let found = if key.bytes().filter(u8::is_ascii_alphanumeric).count()
-            > self.catalog.longest_slug()
-        {
-            None
-        } else {
+        let found = {
             let (mut human, mut snaked) = std::mem::take(&mut self.buffers);
             snake_into(key, &mut human, &mut snaked);
             let found = self.catalog.by_slug(&snaked);
@@ -433,9 +491,29 @@ impl<'a> Collector<'a> {
             &mut self.words.borrow_mut(),
         );
         self.buffers = (human, snaked);
-        let found = self
-            .catalog
-            .match_label_with(&tokens, context, &mut self.phrase_buffer);
+        let mut shape = std::mem::take(&mut self.shape_buffer);
+        shape.clear();
+        for token in &tokens {
+            shape.extend_from_slice(&token.term.map_or(u32::MAX, |t| t).to_le_bytes());
+            shape.push(token.class as u8);
+        }
+        shape.push(0xff);
+        for term in context.iter().filter_map(|t| t.term) {
+            shape.extend_from_slice(&term.to_le_bytes());
+        }
+        let found = match self.shapes_seen.get(shape.as_slice()) {
+            Some(known) => known.clone(),
+            None => {
+                let found =
+                    self.catalog
+                        .match_label_with(&tokens, context, &mut self.phrase_buffer);
+                if self.shapes_seen.len() < MEMO_LIMIT {
+                    self.shapes_seen.insert(shape.clone(), found.clone());
+                }
+                found
+            }
+        };
+        self.shape_buffer = shape;
         self.tokens = tokens;
         if self.labels_seen.len() < MEMO_LIMIT {
             self.labels_seen
@@ -463,12 +541,12 @@ impl<'a> Collector<'a> {
     }
 
     pub fn candidate_count(&self) -> usize {
-        self.candidates.len()
+        self.kept
     }
 
     /// Adds a reason to the candidate just kept.
     pub fn note_last(&mut self, reason: &'static str) {
-        if let Some(last) = self.candidates.last_mut() {
+        if let Some(last) = self.pending.as_mut() {
             last.reasons.push(Reason::Fixed(reason));
             last.confidence = last.confidence.min(0.92);
         }
@@ -476,51 +554,43 @@ impl<'a> Collector<'a> {
 
     /// Adds a reason to the candidate just kept, leaving its confidence.
     pub fn note_last_plain(&mut self, reason: &str) {
-        if let Some(last) = self.candidates.last_mut() {
+        if let Some(last) = self.pending.as_mut() {
             last.reasons.push(Reason::Text(reason.to_string()));
         }
     }
 
     /// Makes the candidate just kept cite from `start` (a table header above its row).
     pub fn widen_last(&mut self, start: usize) {
-        if let Some(last) = self.candidates.last_mut() {
+        if let Some(last) = self.pending.as_mut() {
             last.span.0 = last.span.0.min(start);
         }
     }
 
-    fn finish(self) -> Extraction {
+    fn finish(mut self) -> Extraction {
+        self.fold_pending();
         let Self {
             catalog,
             text,
-            mut candidates,
+            by_kri,
             skipped,
             ..
         } = self;
         let document_qualifier = document_qualifier(text);
-        candidates.sort_by_key(|c| (c.kri, c.span.0));
         let mut proposals = Vec::new();
-        let mut i = 0;
-        while i < candidates.len() {
-            let mut j = i;
-            while j < candidates.len() && candidates[j].kri == candidates[i].kri {
-                j += 1;
-            }
-            let group = &mut candidates[i..j];
-            let best = (0..group.len())
-                .max_by(|a, b| {
-                    group[*a]
-                        .confidence
-                        .total_cmp(&group[*b].confidence)
-                        .then(group[*b].span.0.cmp(&group[*a].span.0))
-                })
-                .unwrap_or(0);
-            let value = group[best].value;
-            let others: Vec<f64> = group
+        for group in by_kri.into_iter().flatten() {
+            let KriCandidates {
+                best: mut chosen,
+                mut values,
+            } = group;
+            let stated = values.len();
+            // The other figures in the order the artifact states them.
+            values.sort_by_key(|(start, _)| *start);
+            let value = chosen.value;
+            let others: Vec<f64> = values
                 .iter()
-                .map(|c| c.value)
+                .map(|(_, v)| *v)
                 .filter(|v| (v - value).abs() > 1e-9 * value.abs().max(1.0))
                 .collect();
-            let chosen = &mut group[best];
             if !others.is_empty() {
                 chosen.confidence -= 0.3;
                 let shown: Vec<String> = others.iter().take(5).map(|v| v.to_string()).collect();
@@ -534,10 +604,9 @@ impl<'a> Collector<'a> {
                         String::new()
                     }
                 )));
-            } else if j - i > 1 {
+            } else if stated > 1 {
                 chosen.reasons.push(Reason::Text(format!(
-                    "stated {} times with the same value",
-                    j - i
+                    "stated {stated} times with the same value"
                 )));
             }
             if let Some(word) = &document_qualifier {
@@ -550,12 +619,11 @@ impl<'a> Collector<'a> {
             proposals.push(Proposal {
                 kri_slug: catalog.entry(chosen.kri).slug.clone(),
                 value: chosen.value,
-                observed_at: chosen.observed_at.clone(),
+                observed_at: chosen.observed_at,
                 confidence,
                 reasons: chosen.reasons.iter().map(Reason::render).collect(),
                 span: span_of(text, chosen.span),
             });
-            i = j;
         }
         proposals.sort_by_key(|p| p.span.line_start);
         Extraction { proposals, skipped }

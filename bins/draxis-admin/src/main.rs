@@ -102,13 +102,6 @@ enum UserCommand {
         /// Read the password from the first line of stdin.
         #[arg(long)]
         password_stdin: bool,
-        #[arg(
-            long = "password-from-env",
-            env = "DRAXIS_USER_PASSWORD",
-            hide = true,
-            hide_env_values = true
-        )]
-        password_env: Option<String>,
     },
     /// List users with their tenants and roles.
     List,
@@ -693,7 +686,6 @@ async fn user(store: &Store, command: UserCommand) -> anyhow::Result<()> {
             email,
             name,
             password_stdin,
-            password_env,
         } => {
             let password = if password_stdin {
                 let mut line = String::new();
@@ -702,7 +694,7 @@ async fn user(store: &Store, command: UserCommand) -> anyhow::Result<()> {
                     .context("reading the password from stdin")?;
                 line.trim_end_matches(['\r', '\n']).to_string()
             } else {
-                password_env.context(
+                std::env::var("DRAXIS_USER_PASSWORD").ok().context(
                     "no password given: pipe it with --password-stdin, or set DRAXIS_USER_PASSWORD",
                 )?
             };

@@ -107,6 +107,7 @@ def complete_consent(
     grant_write: bool = True,
     form_overrides: dict | None = None,
     headers: dict | None = None,
+    fields_only: bool = False,
 ) -> str:
     """Signs in and answers the consent page; returns the URL the server redirects to."""
     origin = origin_of(authorize_url)
@@ -136,11 +137,11 @@ def complete_consent(
             page = fetch(origin + "/login", fields)
         consent = parse_form(page, "/oauth/authorize")
         fields = dict(consent.fields)
-        tenants = consent.options.get("tenant", [])
-        fields["tenant"] = tenant or (tenants[0] if tenants else "")
-        fields["decision"] = "approve" if approve else "deny"
-        if grant_write:
-            fields["grant_write"] = "1"
+        if not fields_only:  # fields_only: post the hidden fields alone, as a crude script would
+            tenants = consent.options.get("tenant", [])
+            fields["tenant"] = tenant or (tenants[0] if tenants else "")
+            fields["decision"] = "approve" if approve else "deny"
+            fields["access"] = "write" if grant_write else "read"
         fields.update(form_overrides or {})
         page = fetch(origin + "/oauth/authorize", fields, headers)
     except Redirected as done:

@@ -231,6 +231,15 @@ def hostile(url: str, grace: float) -> None:
     viewer_code_location = complete_consent(raw.authorize_url(client_id, challenge), *VIEWER, "acme", grant_write=False)
     check("code=" in viewer_code_location, "the viewer may grant mcp:read")
 
+    # A scripted browser posting only the form's hidden fields approves as the page would
+    # (first tenant, mcp:write where the role allows it).
+    v6, c6 = pkce()
+    bare = complete_consent(raw.authorize_url(client_id, c6), *ANALYST, fields_only=True)
+    bare_code = urllib.parse.parse_qs(urllib.parse.urlsplit(bare).query).get("code", [""])[0]
+    bare_pair = raw.exchange(client_id, bare_code, v6)
+    check(bare_pair.status_code == 200 and bare_pair.json()["scope"] == "mcp:read mcp:write",
+          "a consent posted without button, tenant or scope choice approves the page's defaults")
+
     # Cross-site and token-less form posts: refused, no code.
     for overrides, headers, label in (({}, {"Origin": "https://evil.example"}, "cross-site Origin"),
                                       ({}, {"Sec-Fetch-Site": "cross-site"}, "Sec-Fetch-Site cross-site"),

@@ -323,13 +323,17 @@ pub(crate) async fn authorize_decision(
         Ok(valid) => valid,
         Err(response) => return response,
     };
-    if form.get("decision").map(String::as_str) != Some("approve") {
+    // Only an explicit Deny denies: pressing Enter submits the first button (Approve),
+    // and a scripted browser may post the fields without the button.
+    if form.get("decision").map(String::as_str) == Some("deny") {
         return Redirect::to(&state.authz.deny(&valid)).into_response();
     }
-    let chosen = form.get("tenant").map(String::as_str).unwrap_or("");
-    let Some(membership): Option<&Membership> =
-        signed.memberships.iter().find(|m| m.tenant_slug == chosen)
-    else {
+    // Without a choice, the tenant the page selects first.
+    let membership: Option<&Membership> = match form.get("tenant") {
+        Some(chosen) => signed.memberships.iter().find(|m| &m.tenant_slug == chosen),
+        None => signed.memberships.first(),
+    };
+    let Some(membership) = membership else {
         return error_page(
             StatusCode::FORBIDDEN,
             "Not a member",
@@ -337,7 +341,21 @@ pub(crate) async fn authorize_decision(
             "/",
         );
     };
-    let grant_write = form.get("grant_write").is_some_and(|v| v == "1");
+    // `access=write` (or `grant_write=1`) asks for mcp:write and is refused beyond the
+    // role; `access=read` declines it; without either, what the page preselects: write
+    // when the client asked for it and the role allows it.
+    let grant_write = match form.get("access").map(String::as_str) {
+        Some("read") => false,
+        Some(_) => true,
+        None if form.get("grant_write").is_some_and(|v| v == "1") => true,
+        None => {
+            valid.requested.wants_write
+                && membership
+                    .role
+                    .max_scopes()
+                    .allows(draxis_auth::Scope::Write)
+        }
+    };
     match state
         .authz
         .approve(&signed.session.user, membership, &valid, grant_write)

@@ -35,8 +35,8 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Cookies get `Secure` when the public URL is https.
-    pub(crate) fn secure_cookies(&self) -> bool {
+    /// Whether the public URL is https: cookies get `Secure`, pages send HSTS.
+    pub(crate) fn served_over_https(&self) -> bool {
         self.authz.config().issuer.starts_with("https://")
     }
 }
@@ -166,7 +166,10 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
         )
         .route("/static/console.css", get(web::console::stylesheet))
         .route("/static/console.js", get(web::console::script))
-        .layer(axum::middleware::from_fn(web::security_headers));
+        .layer(axum::middleware::from_fn_with_state(
+            state.served_over_https(),
+            web::security_headers,
+        ));
     Router::new()
         .route("/healthz", get(|| async { "ok\n" }))
         .nest("/api/mcp", mcp)

@@ -215,7 +215,7 @@ fn login_page(
     );
     response.headers_mut().append(
         header::SET_COOKIE,
-        set_cookie(LOGIN_COOKIE, &nonce, 1800, state.secure_cookies()),
+        set_cookie(LOGIN_COOKIE, &nonce, 1800, state.served_over_https()),
     );
     response
 }
@@ -261,11 +261,11 @@ pub(crate) async fn login(
                 let headers = response.headers_mut();
                 headers.append(
                     header::SET_COOKIE,
-                    set_cookie(SESSION_COOKIE, &session, ttl, state.secure_cookies()),
+                    set_cookie(SESSION_COOKIE, &session, ttl, state.served_over_https()),
                 );
                 headers.append(
                     header::SET_COOKIE,
-                    set_cookie(LOGIN_COOKIE, "", 0, state.secure_cookies()),
+                    set_cookie(LOGIN_COOKIE, "", 0, state.served_over_https()),
                 );
                 response
             }
@@ -311,7 +311,7 @@ pub(crate) async fn logout(
     let mut response = see_other("/login");
     response.headers_mut().append(
         header::SET_COOKIE,
-        set_cookie(SESSION_COOKIE, "", 0, state.secure_cookies()),
+        set_cookie(SESSION_COOKIE, "", 0, state.served_over_https()),
     );
     response
 }

@@ -140,8 +140,13 @@ pub(crate) fn safe_next(next: &str) -> &str {
 }
 
 /// Adds the security headers every browser-facing response carries, unless the
-/// handler set its own (the consent page widens `form-action` to its redirect).
-pub(crate) async fn security_headers(request: Request, next: Next) -> Response {
+/// handler set its own (the consent page widens `form-action` to its redirect). Served
+/// over https (`https_only`), browsers are also told to keep to https (HSTS).
+pub(crate) async fn security_headers(
+    axum::extract::State(https_only): axum::extract::State<bool>,
+    request: Request,
+    next: Next,
+) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let defaults = [
@@ -161,6 +166,12 @@ pub(crate) async fn security_headers(request: Request, next: Next) -> Response {
         "cross-origin-opener-policy",
         HeaderValue::from_static("same-origin"),
     );
+    if https_only {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     response
 }
 

@@ -41,6 +41,7 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
         python: python_env(root)?,
         node: node_tools(root, in_ci)?,
         chromium: chromium(in_ci)?,
+        script: util_linux_script(in_ci)?,
     };
     let binaries = binaries_dir(root, false);
 
@@ -104,9 +105,15 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     match &clients.node {
         Some(_) => {
             eprintln!("  Claude Code `claude mcp list` shows draxis connected (PAT): passed");
-            eprintln!(
-                "  Claude Code `claude mcp login` with a BROWSER program, refresh after expiry: passed"
-            );
+            if clients.script {
+                eprintln!(
+                    "  Claude Code `claude mcp login` with a BROWSER program, refresh after expiry: passed"
+                );
+            } else {
+                eprintln!(
+                    "  SKIPPED: Claude Code `claude mcp login` (needs util-linux `script` for a terminal)"
+                );
+            }
         }
         None => eprintln!("  SKIPPED: Claude Code checks (npm is missing)"),
     }
@@ -134,6 +141,8 @@ struct Clients {
     python: PathBuf,
     node: Option<NodeTools>,
     chromium: Option<PathBuf>,
+    /// util-linux `script`, which gives `claude mcp login` the terminal it wants.
+    script: bool,
 }
 
 fn end_to_end(
@@ -218,8 +227,10 @@ fn end_to_end(
     if let Some(claude) = claude {
         claude_code_connects(claude, &server.mcp_url(), &acme)
             .with_context(|| format!("Claude Code on {engine}"))?;
-        claude_code_oauth(claude, python, root, &server.mcp_url(), E2E_ACCESS_TTL_SECS)
-            .with_context(|| format!("Claude Code OAuth login on {engine}"))?;
+        if clients.script {
+            claude_code_oauth(claude, python, root, &server.mcp_url(), E2E_ACCESS_TTL_SECS)
+                .with_context(|| format!("Claude Code OAuth login on {engine}"))?;
+        }
     }
     drop_zone(python, binaries, server, database, engine, &acme)
         .with_context(|| format!("Drop Zone end-to-end on {engine}"))
@@ -543,6 +554,23 @@ const NODE_PACKAGES: [&str; 2] = [
     "@anthropic-ai/claude-code@2.1.197",
     "playwright-core@1.64.1",
 ];
+
+/// Whether util-linux `script` is here (BSD `script` takes other flags).
+fn util_linux_script(in_ci: bool) -> anyhow::Result<bool> {
+    let found = Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| {
+            o.status.success() && String::from_utf8_lossy(&o.stdout).contains("util-linux")
+        });
+    if !found {
+        if in_ci {
+            bail!("CI needs util-linux `script` (apt-get install bsdutils) for `claude mcp login`");
+        }
+        eprintln!("util-linux `script` is missing: the `claude mcp login` check will be skipped");
+    }
+    Ok(found)
+}
 
 /// Debian's Chromium for the console test; CI installs it with apt.
 fn chromium(in_ci: bool) -> anyhow::Result<Option<PathBuf>> {

@@ -7,6 +7,7 @@ use rand::{RngExt, SeedableRng};
 use rand_distr::{Distribution, LogNormal, Pert, Poisson};
 
 use crate::model::{Frequency, Magnitude, RiskModel, SimError, Stage, Z95, check_iterations};
+use crate::parallel::in_parts;
 use crate::summary::{LossSummary, summarize};
 
 /// Simulated years per random stream.
@@ -166,6 +167,7 @@ impl RiskSampler {
         scratch: &mut Vec<f64>,
     ) -> Vec<f64> {
         scratch.clear();
+        scratch.reserve(years);
         self.for_each_loss_year(rng, years, |_, loss| {
             if loss > 0.0 {
                 scratch.push(loss);
@@ -229,40 +231,18 @@ fn annual_losses(risks: &[RiskSampler], years: usize, seed: u64, threads: usize)
 
 /// Losses of the years with a loss, for one risk, one part per chunk in chunk order.
 fn positive_losses(risk: &RiskSampler, years: usize, seed: u64, threads: usize) -> Vec<Vec<f64>> {
-    let chunks = years.div_ceil(CHUNK);
-    let chunk = |i: usize, scratch: &mut Vec<f64>| {
-        risk.positive_years(
-            &mut stream(seed, 0, i as u64),
-            CHUNK.min(years - i * CHUNK),
-            scratch,
-        )
-    };
-    let threads = threads.clamp(1, chunks.max(1));
-    if threads == 1 {
-        let mut scratch = Vec::with_capacity(CHUNK);
-        return (0..chunks).map(|i| chunk(i, &mut scratch)).collect();
-    }
-    let mut parts: Vec<Vec<f64>> = vec![Vec::new(); chunks];
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|t| {
-                let chunk = &chunk;
-                scope.spawn(move || {
-                    let mut scratch = Vec::with_capacity(CHUNK);
-                    (t..chunks)
-                        .step_by(threads)
-                        .map(|i| (i, chunk(i, &mut scratch)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        for worker in workers {
-            for (i, part) in worker.join().unwrap_or_default() {
-                parts[i] = part;
-            }
-        }
-    });
-    parts
+    // Each thread fills one scratch buffer, warm in cache, and keeps exact-size parts.
+    in_parts(
+        years.div_ceil(CHUNK),
+        threads,
+        |i, scratch: &mut Vec<f64>| {
+            risk.positive_years(
+                &mut stream(seed, 0, i as u64),
+                CHUNK.min(years - i * CHUNK),
+                scratch,
+            )
+        },
+    )
 }
 
 /// Simulates `iterations` years of one risk at `stage`.

@@ -5,6 +5,7 @@
 
 mod engine;
 mod model;
+mod parallel;
 mod summary;
 
 pub use engine::{simulate_outcome, simulate_risk};

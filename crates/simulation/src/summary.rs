@@ -3,6 +3,8 @@
 //! curve. Linear-time selection, not a full sort: most simulated years are loss-free
 //! and only a handful of order statistics are needed.
 
+use crate::parallel::in_parts;
+
 /// One point of the loss exceedance curve.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ExceedancePoint {
@@ -55,46 +57,6 @@ impl LossSummary {
     pub fn from_positive_losses(positive: Vec<f64>, years: usize) -> Self {
         summarize(&[positive], years, 1)
     }
-}
-
-/// Runs `f` on every part index in `0..parts`, spread over `threads`; results in part
-/// order, so what is combined from them never depends on the thread count.
-fn map_parts<T: Send>(parts: usize, threads: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
-    let threads = threads.clamp(1, parts.max(1));
-    if threads == 1 {
-        return (0..parts).map(f).collect();
-    }
-    let mut results: Vec<Option<T>> = (0..parts).map(|_| None).collect();
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|t| {
-                let f = &f;
-                scope.spawn(move || {
-                    (t..parts)
-                        .step_by(threads)
-                        .map(|i| (i, f(i)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        for worker in workers {
-            if let Ok(done) = worker.join() {
-                for (i, result) in done {
-                    results[i] = Some(result);
-                }
-            }
-        }
-    });
-    results
-        .into_iter()
-        .map(|r| r.unwrap_or_else(|| unreachable_part()))
-        .collect()
-}
-
-#[cold]
-fn unreachable_part<T>() -> T {
-    // A worker only fails by panicking, and a panic in a scoped thread propagates.
-    std::process::abort()
 }
 
 /// Where the loss exceedance curve puts a loss: thresholds are 0 and then geometric, so a
@@ -151,7 +113,7 @@ impl Places {
 /// buckets holding a wanted rank are gathered and selected in.
 pub(crate) fn summarize(parts: &[Vec<f64>], years: usize, threads: usize) -> LossSummary {
     // Pass 1: count, sum, smallest, largest.
-    let stats = map_parts(parts.len(), threads, |i| {
+    let stats = in_parts(parts.len(), threads, |i, _: &mut ()| {
         let part = &parts[i];
         let mut sum = 0.0;
         let (mut min, mut max) = (f64::INFINITY, 0.0_f64);
@@ -199,7 +161,7 @@ pub(crate) fn summarize(parts: &[Vec<f64>], years: usize, threads: usize) -> Los
 
     // Pass 2: each loss's place, counted per place.
     let places = Places::new(smallest, max);
-    let placed = map_parts(parts.len(), threads, |i| {
+    let placed = in_parts(parts.len(), threads, |i, _: &mut ()| {
         let part = &parts[i];
         let mut counts = vec![0usize; places.count()];
         let at: Vec<u8> = part
@@ -250,7 +212,7 @@ pub(crate) fn summarize(parts: &[Vec<f64>], years: usize, threads: usize) -> Los
     let tail_place = tail_from.map(place_of_rank);
 
     // Pass 3: gather the wanted places' losses, and sum the losses above the tail's place.
-    let gathered = map_parts(parts.len(), threads, |i| {
+    let gathered = in_parts(parts.len(), threads, |i, _: &mut ()| {
         let (part, at) = (&parts[i], &placed[i].0);
         let mut slots: Vec<Vec<f64>> = vec![Vec::new(); wanted.len()];
         let mut above_tail = 0.0;

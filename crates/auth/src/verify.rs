@@ -237,11 +237,6 @@ impl TokenVerifier {
         self
     }
 
-    /// The resource OAuth access tokens must name, if OAuth is enabled.
-    pub fn resource(&self) -> Option<&str> {
-        self.resource.as_deref()
-    }
-
     /// Drops a token from the verification cache (call after revoking it here).
     pub fn forget_token(&self, token_id: i64) {
         self.recent

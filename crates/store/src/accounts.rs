@@ -49,6 +49,46 @@ pub struct UserListing {
 }
 
 impl Store {
+    /// Revokes a live grant (only in `tenant`, and only of `user` when given) and drops
+    /// its sealed refresh successors, in one transaction. Whether it was live there.
+    async fn revoke_live_grant(
+        &self,
+        grant_id: i64,
+        now: i64,
+        owner: Option<(TenantId, Option<i64>)>,
+    ) -> Result<bool, sqlx::Error> {
+        macro_rules! revoke {
+            () => {
+                "UPDATE oauth_grants SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL"
+            };
+        }
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool.begin().await?;
+        let revoke = match owner {
+            None => sqlx::query(revoke!()).bind(now).bind(grant_id),
+            Some((tenant, None)) => sqlx::query(concat!(revoke!(), " AND tenant_id = $3"))
+                .bind(now)
+                .bind(grant_id)
+                .bind(tenant.0),
+            Some((tenant, Some(user))) => {
+                sqlx::query(concat!(revoke!(), " AND tenant_id = $3 AND user_id = $4"))
+                    .bind(now)
+                    .bind(grant_id)
+                    .bind(tenant.0)
+                    .bind(user)
+            }
+        };
+        let revoked = revoke.execute(&mut *tx).await?.rows_affected() == 1;
+        if revoked {
+            sqlx::query("UPDATE oauth_tokens SET successor = NULL WHERE grant_id = $1")
+                .bind(grant_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(revoked)
+    }
+
     async fn insert_token(
         &self,
         tx: &mut sqlx::Transaction<'_, sqlx::Any>,
@@ -506,18 +546,7 @@ impl AccountStore for Store {
     }
 
     async fn revoke_grant(&self, grant_id: i64, now: i64) -> Result<(), StoreFailure> {
-        let _turn = self.write_turn().await;
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE oauth_grants SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-            .bind(now)
-            .bind(grant_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE oauth_tokens SET successor = NULL WHERE grant_id = $1")
-            .bind(grant_id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+        self.revoke_live_grant(grant_id, now, None).await?;
         Ok(())
     }
 
@@ -581,15 +610,9 @@ impl AccountStore for Store {
         user_id: Option<i64>,
         now: i64,
     ) -> Result<bool, StoreFailure> {
-        let owned = self
-            .grants(tenant, user_id)
-            .await?
-            .iter()
-            .any(|g| g.id == grant_id);
-        if owned {
-            self.revoke_grant(grant_id, now).await?;
-        }
-        Ok(owned)
+        Ok(self
+            .revoke_live_grant(grant_id, now, Some((tenant, user_id)))
+            .await?)
     }
 
     async fn pats(
@@ -647,20 +670,9 @@ impl AccountStore for Store {
         created_by: &str,
         now: i64,
     ) -> Result<i64, StoreFailure> {
-        let row = sqlx::query(
-            "INSERT INTO api_tokens (tenant_id, name, token_hash, display_prefix, scopes, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        )
-        .bind(tenant.0)
-        .bind(name)
-        .bind(token.hash.to_hex())
-        .bind(&token.display_prefix)
-        .bind(scopes.as_str())
-        .bind(created_by)
-        .bind(now)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(row.try_get(0)?)
+        Ok(self
+            .insert_api_token(tenant, name, token, scopes, created_by, now, None)
+            .await?)
     }
 
     async fn revoke_pat(

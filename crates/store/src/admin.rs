@@ -171,25 +171,51 @@ impl Store {
         };
         let minted = MintedToken::generate(&tenant.slug)
             .map_err(|e| AdminError::Randomness(e.to_string()))?;
-        let row = sqlx::query(
+        let id = self
+            .insert_api_token(
+                tenant.id,
+                name,
+                &minted,
+                scopes,
+                created_by,
+                ms(Utc::now()),
+                expires_at.map(ms),
+            )
+            .await?;
+        Ok(CreatedToken {
+            id,
+            minted,
+            expires_at,
+        })
+    }
+
+    /// Stores a minted PAT's hash and display prefix (the CLI's and the console's).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn insert_api_token(
+        &self,
+        tenant: TenantId,
+        name: &str,
+        minted: &MintedToken,
+        scopes: Scopes,
+        created_by: &str,
+        created_at: i64,
+        expires_at: Option<i64>,
+    ) -> Result<i64, sqlx::Error> {
+        sqlx::query(
             "INSERT INTO api_tokens (tenant_id, name, token_hash, display_prefix, scopes, created_by, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
-        .bind(tenant.id.0)
+        .bind(tenant.0)
         .bind(name)
         .bind(minted.hash.to_hex())
         .bind(&minted.display_prefix)
         .bind(scopes.as_str())
         .bind(created_by)
-        .bind(ms(Utc::now()))
-        .bind(expires_at.map(ms))
+        .bind(created_at)
+        .bind(expires_at)
         .fetch_one(&self.pool)
-        .await?;
-        Ok(CreatedToken {
-            id: row.try_get(0)?,
-            minted,
-            expires_at,
-        })
+        .await?
+        .try_get(0)
     }
 
     pub async fn list_tokens(&self, tenant: &Tenant) -> Result<Vec<TokenListing>, AdminError> {

@@ -53,8 +53,13 @@ pub(crate) fn refusal(error: &AuthError, resource_metadata: &str) -> Response {
     );
     let body =
         serde_json::json!({ "error": "invalid_token", "error_description": error.to_string() });
-    let mut response = (StatusCode::UNAUTHORIZED, axum::Json(body)).into_response();
-    if let Ok(value) = HeaderValue::from_str(&challenge) {
+    challenged(StatusCode::UNAUTHORIZED, &challenge, body)
+}
+
+/// A JSON error answer with its `WWW-Authenticate` challenge.
+fn challenged(status: StatusCode, challenge: &str, body: serde_json::Value) -> Response {
+    let mut response = (status, axum::Json(body)).into_response();
+    if let Ok(value) = HeaderValue::from_str(challenge) {
         response
             .headers_mut()
             .insert(header::WWW_AUTHENTICATE, value);
@@ -72,13 +77,7 @@ fn step_up(tool: &str, resource_metadata: &str) -> Response {
         "error": "insufficient_scope",
         "error_description": format!("{tool} needs the mcp:write scope; this token has only mcp:read. Authorize again and approve mcp:write (analysts and admins only)."),
     });
-    let mut response = (StatusCode::FORBIDDEN, axum::Json(body)).into_response();
-    if let Ok(value) = HeaderValue::from_str(&challenge) {
-        response
-            .headers_mut()
-            .insert(header::WWW_AUTHENTICATE, value);
-    }
-    response
+    challenged(StatusCode::FORBIDDEN, &challenge, body)
 }
 
 /// The write tool a JSON-RPC body calls, if any (single messages and batches).

@@ -498,30 +498,12 @@ impl AuthorizationServer {
     }
 }
 
-fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
-/// Appends query parameters to a URL that may already have a query.
+/// Appends query parameters, form-encoded, to a URL that may already have a query.
 pub fn with_query(base: &str, params: &[(&str, &str)]) -> String {
-    let mut url = base.to_string();
-    let mut separator = if base.contains('?') { '&' } else { '?' };
-    for (key, value) in params {
-        url.push(separator);
-        url.push_str(key);
-        url.push('=');
-        url.push_str(&percent_encode(value));
-        separator = '&';
-    }
-    url
+    // Pairs of strings always encode.
+    let query = serde_urlencoded::to_string(params).unwrap_or_default();
+    let separator = if base.contains('?') { '&' } else { '?' };
+    format!("{base}{separator}{query}")
 }
 
 /// The redirect that reports an error to the client (RFC 6749 §4.1.2.1, RFC 9207 `iss`).

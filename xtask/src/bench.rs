@@ -1,6 +1,10 @@
 //! `cargo xtask bench-mcp`: requests/s and latency of `list_kris` (limit 25, PAT, SQLite)
 //! against a bare rmcp echo tool served the same way, measured in one run with wrk.
-//! Runs alternate (echo, list_kris, echo, list_kris) so machine noise hits both alike.
+//! Runs alternate (echo, replay, list_kris, ...) so machine noise hits all alike.
+//!
+//! `replay` is the ceiling for this answer: the same rmcp server as echo returning a copy
+//! of the very `list_kris` result draxis-server gave (recorded at the start of the run), so
+//! it pays only for carrying those bytes through rmcp, serde_json and HTTP.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -20,6 +24,8 @@ pub(crate) struct Measurement {
     pub tool_errors: u64,
 }
 
+const ECHO_CALL: &str =
+    r#"{"name":"echo","arguments":{"message":"hello from the load generator"}}"#;
 const TARGET_RATIO: f64 = 0.60;
 const TARGET_P99_MS: f64 = 2.0;
 
@@ -33,19 +39,25 @@ pub fn run(root: &Path, seconds: u32, connections: u32) -> anyhow::Result<()> {
 
     let draxis = RunningServer::start(&binaries, &database, &[])?;
     let token = draxis.mint_token(&binaries, "acme", "read")?;
+    let kris_call = r#"{"name":"list_kris","arguments":{"limit":25}}"#;
+    let recorded = record_result(&draxis.mcp_url(), &token, kris_call)?;
+    let recording = scratch.join("list_kris_result.json");
+    std::fs::write(&recording, &recorded.result)?;
     let echo = RunningServer::start_program(
         &binaries.join("examples").join("bench_echo"),
-        &["127.0.0.1:0"],
+        &["127.0.0.1:0", &recording.display().to_string()],
     )?;
+    let replayed = record_result(&echo.mcp_url(), "", r#"{"name":"replay","arguments":{}}"#)?;
+    if replayed.body_bytes != recorded.body_bytes {
+        bail!(
+            "the replayed answer has {} bytes, list_kris {}: the ceiling would not be comparable",
+            replayed.body_bytes,
+            recorded.body_bytes
+        );
+    }
 
     let echo_script = scratch.join("echo.lua");
-    std::fs::write(
-        &echo_script,
-        lua(
-            None,
-            r#"{"name":"echo","arguments":{"message":"hello from the load generator"}}"#,
-        ),
-    )?;
+    std::fs::write(&echo_script, lua(None, ECHO_CALL))?;
     let small_script = scratch.join("list_kris_1.lua");
     std::fs::write(
         &small_script,
@@ -55,28 +67,30 @@ pub fn run(root: &Path, seconds: u32, connections: u32) -> anyhow::Result<()> {
         ),
     )?;
     let kris_script = scratch.join("list_kris.lua");
+    std::fs::write(&kris_script, lua(Some(&token), kris_call))?;
+    let replay_script = scratch.join("replay.lua");
     std::fs::write(
-        &kris_script,
-        lua(
-            Some(&token),
-            r#"{"name":"list_kris","arguments":{"limit":25}}"#,
-        ),
+        &replay_script,
+        lua(None, r#"{"name":"replay","arguments":{}}"#),
     )?;
 
     // Warm-up, then alternating measured rounds.
     wrk(&echo.mcp_url(), &echo_script, 2, connections)?;
     wrk(&draxis.mcp_url(), &kris_script, 2, connections)?;
     let mut echo_runs = Vec::new();
+    let mut replay_runs = Vec::new();
     let mut kris_runs = Vec::new();
     let mut small_runs = Vec::new();
     for round in 1..=2 {
         eprintln!(
-            "round {round}: echo, list_kris limit 25, list_kris limit 1 ({seconds} s each, {connections} connections)"
+            "round {round}: echo, replay, list_kris limit 25, list_kris limit 1 ({seconds} s each, {connections} connections)"
         );
         echo_runs.push(wrk(&echo.mcp_url(), &echo_script, seconds, connections)?);
+        replay_runs.push(wrk(&echo.mcp_url(), &replay_script, seconds, connections)?);
         kris_runs.push(wrk(&draxis.mcp_url(), &kris_script, seconds, connections)?);
         small_runs.push(wrk(&draxis.mcp_url(), &small_script, seconds, connections)?);
     }
+    let echo_bytes = record_result(&echo.mcp_url(), "", ECHO_CALL)?.body_bytes;
     drop(echo);
     drop(draxis);
     for suffix in ["", "-wal", "-shm"] {
@@ -92,10 +106,18 @@ pub fn run(root: &Path, seconds: u32, connections: u32) -> anyhow::Result<()> {
             }
         })
     };
-    let (echo_best, kris_best, small_best) =
-        (best(&echo_runs), best(&kris_runs), best(&small_runs));
+    let (echo_best, replay_best, kris_best, small_best) = (
+        best(&echo_runs),
+        best(&replay_runs),
+        best(&kris_runs),
+        best(&small_runs),
+    );
     println!(
         "bench-mcp: {connections} connections, {seconds} s per run, 2 alternating rounds, best round shown"
+    );
+    println!(
+        "list_kris limit 25 answers {} bytes (echo {} bytes)",
+        recorded.body_bytes, echo_bytes
     );
     println!(
         "{:<28} {:>12} {:>10} {:>10}",
@@ -103,6 +125,7 @@ pub fn run(root: &Path, seconds: u32, connections: u32) -> anyhow::Result<()> {
     );
     for (name, m) in [
         ("rmcp echo (baseline)", echo_best),
+        ("replay of list_kris answer", replay_best),
         ("list_kris limit 25, PAT", kris_best),
         ("list_kris limit 1, PAT", small_best),
     ] {
@@ -111,15 +134,27 @@ pub fn run(root: &Path, seconds: u32, connections: u32) -> anyhow::Result<()> {
             m.requests_per_sec, m.p50_ms, m.p99_ms
         );
     }
-    for (i, (e, k)) in echo_runs.iter().zip(&kris_runs).enumerate() {
+    for (i, ((e, r), k)) in echo_runs
+        .iter()
+        .zip(&replay_runs)
+        .zip(&kris_runs)
+        .enumerate()
+    {
         println!(
-            "round {}: echo {:.0}/s, list_kris {:.0}/s, ratio {:.2}",
+            "round {}: echo {:.0}/s, replay {:.0}/s (ratio {:.2}), list_kris {:.0}/s (ratio {:.2})",
             i + 1,
             e.requests_per_sec,
+            r.requests_per_sec,
+            r.requests_per_sec / e.requests_per_sec,
             k.requests_per_sec,
             k.requests_per_sec / e.requests_per_sec
         );
     }
+    println!(
+        "ceiling: replaying list_kris's own answer reaches {:.2} of echo; list_kris reaches {:.2} of that ceiling",
+        replay_best.requests_per_sec / echo_best.requests_per_sec,
+        kris_best.requests_per_sec / replay_best.requests_per_sec
+    );
     println!(
         "ratio list_kris limit 1 / echo: {:.2} (same auth, cache and rules, one-item page)",
         small_best.requests_per_sec / echo_best.requests_per_sec
@@ -154,6 +189,61 @@ pub(crate) fn build_release(
     ]))?;
     run_command(cargo().args(["build", "--release", "-p", package, "--example", example]))?;
     Ok(binaries_dir(root, true))
+}
+
+/// One `tools/call` answer, fetched once outside the load test.
+struct Recorded {
+    /// The JSON-RPC `result` (a `CallToolResult`), as JSON text.
+    result: String,
+    /// Size of the whole HTTP response body.
+    body_bytes: usize,
+}
+
+/// Calls one tool with a plain HTTP/1.1 request (the bench needs no HTTP client crate for
+/// this) and checks that the answer is a successful tool result.
+fn record_result(url: &str, token: &str, params: &str) -> anyhow::Result<Recorded> {
+    use std::io::{Read, Write};
+    let address = url
+        .strip_prefix("http://")
+        .and_then(|rest| rest.split('/').next())
+        .with_context(|| format!("not an http:// URL: {url}"))?;
+    let path = &url["http://".len() + address.len()..];
+    let body = format!(r#"{{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{params}}}"#);
+    let authorization = if token.is_empty() {
+        String::new()
+    } else {
+        format!("Authorization: Bearer {token}\r\n")
+    };
+    let mut stream = std::net::TcpStream::connect(address)
+        .with_context(|| format!("cannot connect to {address}"))?;
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
+         Accept: application/json, text/event-stream\r\nMCP-Protocol-Version: 2025-11-25\r\n\
+         {authorization}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response)?;
+    let response = String::from_utf8(response).context("the answer is not UTF-8")?;
+    let (head, payload) = response
+        .split_once("\r\n\r\n")
+        .context("the answer has no HTTP body")?;
+    if !head.starts_with("HTTP/1.1 200") {
+        bail!("{url} answered {params} with {head}");
+    }
+    let message: serde_json::Value =
+        serde_json::from_str(payload).context("the answer is not one JSON-RPC message")?;
+    let result = message
+        .get("result")
+        .filter(|r| r.get("isError") != Some(&serde_json::Value::Bool(true)))
+        .with_context(|| {
+            format!("{url} answered {params} without a successful result: {payload}")
+        })?;
+    Ok(Recorded {
+        result: result.to_string(),
+        body_bytes: payload.len(),
+    })
 }
 
 fn lua(token: Option<&str>, params: &str) -> String {

@@ -1,12 +1,16 @@
 //! The baseline of `cargo xtask bench-mcp`: a bare rmcp echo tool, served exactly the way
 //! draxis-server serves /api/mcp (stateless Streamable HTTP, JSON responses, axum on
 //! hyper, TCP_NODELAY) but with no authentication, no database and no domain work.
+//!
+//! Usage: `bench_echo [ADDR] [RESULT.json]`. With a recorded `CallToolResult` (the
+//! `result` of a real `tools/call` answer), the `replay` tool returns a copy of it: the
+//! cost of carrying exactly that answer through rmcp and HTTP, with no work to produce it.
 
 use std::sync::Arc;
 
 use axum::serve::ListenerExt;
 use rmcp::handler::server::wrapper::{Json, Parameters};
-use rmcp::model::{ServerCapabilities, ServerConfig};
+use rmcp::model::{CallToolResult, ServerCapabilities, ServerConfig};
 use rmcp::transport::streamable_http_server::session::never::NeverSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use rmcp::{ServerHandler, tool, tool_handler, tool_router};
@@ -22,13 +26,24 @@ struct EchoMessage {
 }
 
 #[derive(Debug, Clone)]
-struct Echo;
+struct Echo {
+    /// What `replay` answers (an empty success without a recording).
+    replay: Arc<CallToolResult>,
+}
 
 #[tool_router]
 impl Echo {
     #[tool(description = "Returns its input", annotations(read_only_hint = true))]
     fn echo(&self, Parameters(input): Parameters<EchoMessage>) -> Json<EchoMessage> {
         Json(input)
+    }
+
+    #[tool(
+        description = "Returns a copy of the recorded result",
+        annotations(read_only_hint = true)
+    )]
+    fn replay(&self) -> CallToolResult {
+        (*self.replay).clone()
     }
 }
 
@@ -44,12 +59,23 @@ async fn main() -> std::io::Result<()> {
     let listen = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "127.0.0.1:0".into());
+    let replay: CallToolResult = match std::env::args().nth(2) {
+        Some(path) => serde_json::from_slice(&std::fs::read(&path)?).map_err(|error| {
+            std::io::Error::other(format!("{path} is not a CallToolResult: {error}"))
+        })?,
+        None => CallToolResult::success(vec![]),
+    };
+    let replay = Arc::new(replay);
     let config = StreamableHttpServerConfig::default()
         .with_legacy_session_mode(false)
         .with_json_response(true)
         .with_sse_keep_alive(None);
     let service: StreamableHttpService<Echo, NeverSessionManager> = StreamableHttpService::new(
-        || Ok(Echo),
+        move || {
+            Ok(Echo {
+                replay: replay.clone(),
+            })
+        },
         Arc::new(NeverSessionManager::default()),
         config,
     );

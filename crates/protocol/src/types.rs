@@ -10,7 +10,7 @@ pub const MAX_LIMIT: u32 = 200;
 pub const DEFAULT_LIMIT: u32 = 25;
 
 /// One page of a list tool's results.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Page<T> {
     /// This page of results.
@@ -152,7 +152,7 @@ wire_enum!(
 // ---------------------------------------------------------------- shared pieces
 
 /// A reference to a linked risk.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RiskLink {
     /// Stable id; pass it to other tools.
@@ -164,7 +164,7 @@ pub struct RiskLink {
 }
 
 /// A reference to a linked control.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ControlLink {
     /// Stable id; pass it to other tools.
@@ -176,7 +176,7 @@ pub struct ControlLink {
 }
 
 /// A reference to a linked business outcome.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OutcomeLink {
     /// Stable id; pass it to other tools.
@@ -190,7 +190,7 @@ pub struct OutcomeLink {
 // ---------------------------------------------------------------- KRIs
 
 /// Arguments of `list_kris`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ListKrisArgs {
     /// Only KRIs with this status.
@@ -223,7 +223,7 @@ pub struct ListKrisArgs {
 }
 
 /// One KRI as listed.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct KriSummary {
     /// Stable id such as kri_12.
@@ -267,7 +267,7 @@ pub struct KriSummary {
 pub type KriPage = Page<KriSummary>;
 
 /// Arguments of `get_kri`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct GetKriArgs {
     /// KRI id (kri_12) or slug (mfa_coverage_pct).
@@ -278,7 +278,7 @@ pub struct GetKriArgs {
 }
 
 /// One observed value of a KRI.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Observation {
     /// The value counted.
@@ -301,7 +301,7 @@ wire_enum!(
 );
 
 /// The movement of a KRI across its returned history.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Trend {
     pub direction: TrendDirection,
@@ -314,7 +314,7 @@ pub struct Trend {
 }
 
 /// `get_kri` result.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct KriDetail {
     /// The KRI.
@@ -339,7 +339,7 @@ pub struct KriDetail {
 // ---------------------------------------------------------------- controls
 
 /// Arguments of `list_controls`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ListControlsArgs {
     /// NIST CSF 2.0 id or prefix: function (PR), category (PR.AA) or subcategory (PR.AA-03).
@@ -365,7 +365,7 @@ pub struct ListControlsArgs {
 }
 
 /// One control.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ControlSummary {
     /// Stable id; pass it to other tools.
@@ -399,7 +399,7 @@ pub type ControlPage = Page<ControlSummary>;
 // ---------------------------------------------------------------- risks
 
 /// Arguments of `list_risks`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ListRisksArgs {
     #[serde(default)]
@@ -428,7 +428,7 @@ pub struct ListRisksArgs {
 }
 
 /// Likelihood and impact (1-5 each) and their product.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Copy, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RiskRating {
     /// 1 (rare) to 5 (almost certain).
@@ -440,7 +440,7 @@ pub struct RiskRating {
 }
 
 /// FAIR inputs of a risk.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct FairParameters {
     /// Loss events per year.
@@ -454,7 +454,7 @@ pub struct FairParameters {
 }
 
 /// One risk.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RiskSummary {
     /// Stable id; pass it to other tools.
@@ -497,7 +497,7 @@ pub type RiskPage = Page<RiskSummary>;
 // ---------------------------------------------------------------- outcomes
 
 /// Arguments of `list_outcomes`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ListOutcomesArgs {
     /// Only outcomes with this rolled-up status.
@@ -512,7 +512,7 @@ pub struct ListOutcomesArgs {
 }
 
 /// One business outcome.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OutcomeSummary {
     /// Stable id; pass it to other tools.
@@ -547,7 +547,7 @@ pub type OutcomePage = Page<OutcomeSummary>;
 // ---------------------------------------------------------------- vendors
 
 /// Arguments of `list_vendors`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ListVendorsArgs {
     #[serde(default)]
@@ -570,7 +570,7 @@ pub struct ListVendorsArgs {
 }
 
 /// A vendor's latest security assessment.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct VendorAssessment {
     /// When the assessment concluded.
@@ -582,7 +582,7 @@ pub struct VendorAssessment {
 }
 
 /// One vendor.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct VendorSummary {
     /// Stable id; pass it to other tools.
@@ -612,7 +612,7 @@ pub type VendorPage = Page<VendorSummary>;
 // ---------------------------------------------------------------- assets
 
 /// Arguments of `get_asset_inventory`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AssetInventoryArgs {
     #[serde(default)]
@@ -643,7 +643,7 @@ pub struct AssetInventoryArgs {
 }
 
 /// One asset.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AssetSummary {
     /// Stable id; pass it to other tools.
@@ -673,7 +673,7 @@ pub struct AssetSummary {
 }
 
 /// A count per value.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Count {
     /// The value counted.
@@ -683,7 +683,7 @@ pub struct Count {
 }
 
 /// Coverage percentages over the matching assets.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CoveragePercentages {
     /// Share with a healthy EDR sensor, in %.
@@ -697,7 +697,7 @@ pub struct CoveragePercentages {
 }
 
 /// Summary of the assets matching the filters.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AssetSummaryCounts {
     /// Number of matching rows, on all pages.
@@ -713,7 +713,7 @@ pub struct AssetSummaryCounts {
 }
 
 /// `get_asset_inventory` result.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AssetInventory {
     /// Aggregates over all matching assets.
@@ -729,7 +729,7 @@ pub struct AssetInventory {
 // ---------------------------------------------------------------- simulations
 
 /// Arguments of `list_simulations`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ListSimulationsArgs {
     /// Only runs for this risk (id or ref).
@@ -749,7 +749,7 @@ pub struct ListSimulationsArgs {
 }
 
 /// One point of a loss exceedance curve.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ExceedancePoint {
     /// Annual loss amount.
@@ -759,7 +759,7 @@ pub struct ExceedancePoint {
 }
 
 /// Results of a completed simulation.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SimulationResults {
     /// Mean simulated annual loss.
@@ -789,7 +789,7 @@ pub struct SimulationResults {
 }
 
 /// One simulation run.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SimulationSummary {
     /// Stable id; pass it to other tools.
@@ -819,7 +819,7 @@ pub type SimulationPage = Page<SimulationSummary>;
 // ---------------------------------------------------------------- integrations
 
 /// Arguments of `list_integrations`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ListIntegrationsArgs {
     /// Only drop zones (true) or only connectors (false).
@@ -834,7 +834,7 @@ pub struct ListIntegrationsArgs {
 }
 
 /// The latest run of an integration.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct IntegrationRun {
     /// Stable id; pass it to other tools.
@@ -852,7 +852,7 @@ pub struct IntegrationRun {
 }
 
 /// One integration.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct IntegrationSummary {
     /// Pass this id to submit_dropzone_artifact and run_integration.
@@ -879,7 +879,7 @@ pub type IntegrationPage = Page<IntegrationSummary>;
 // ---------------------------------------------------------------- AI Drop Zone
 
 /// Arguments of `submit_dropzone_artifact`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SubmitArtifactArgs {
     /// Id of a drop zone integration (an `isDropZone: true` row of list_integrations,
@@ -942,7 +942,7 @@ impl AutonomyBand {
 }
 
 /// Where in the artifact a proposal was read.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Evidence {
     /// First line of the span (1-based).
@@ -954,7 +954,7 @@ pub struct Evidence {
 }
 
 /// One proposed KRI observation.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ProposalView {
     /// Extraction id (ext_12).
@@ -977,7 +977,7 @@ pub struct ProposalView {
 }
 
 /// How many proposals went where.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ExtractionCounts {
     pub proposals: u32,
@@ -988,7 +988,7 @@ pub struct ExtractionCounts {
 }
 
 /// What the extractor made of an artifact.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ExtractionView {
     /// The extractor that read the artifact.
@@ -1000,7 +1000,7 @@ pub struct ExtractionView {
 }
 
 /// Result of `submit_dropzone_artifact`.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SubmitArtifactResult {
     /// Artifact id (art_12).
@@ -1024,7 +1024,7 @@ pub struct SubmitArtifactResult {
 }
 
 /// Arguments of `run_integration`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RunIntegrationArgs {
     /// Integration id (int_1) or name, from list_integrations.
@@ -1032,7 +1032,7 @@ pub struct RunIntegrationArgs {
 }
 
 /// A KRI a run wrote to.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct KriUpdate {
     pub kri_id: String,
@@ -1049,7 +1049,7 @@ pub struct KriUpdate {
 }
 
 /// Result of `run_integration`.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RunIntegrationResult {
     /// Run id (run_12).

@@ -7,6 +7,7 @@
 
 mod bearer;
 mod mcp;
+mod render;
 pub mod web;
 
 use std::sync::Arc;
@@ -89,9 +90,16 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
     }
     let queries = state.queries.clone();
     let dropzone = state.dropzone.clone();
+    let memos = Arc::new(render::ListMemos::default());
     let mcp_service: StreamableHttpService<DraxisMcp, NeverSessionManager> =
         StreamableHttpService::new(
-            move || Ok(DraxisMcp::new(queries.clone(), dropzone.clone())),
+            move || {
+                Ok(DraxisMcp::new(
+                    queries.clone(),
+                    dropzone.clone(),
+                    memos.clone(),
+                ))
+            },
             Arc::new(NeverSessionManager::default()),
             mcp_config,
         );

@@ -14,7 +14,8 @@ use rmcp::model::{
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
-use serde::Serialize;
+
+use crate::render::{ListMemos, Rendered};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -32,6 +33,8 @@ come back as tool results with isError: true.";
 pub struct DraxisMcp {
     queries: RiskQueries,
     dropzone: DropZone,
+    /// Shared by all instances of the process.
+    memos: Arc<ListMemos>,
 }
 
 impl std::fmt::Debug for DraxisMcp {
@@ -79,15 +82,16 @@ fn tool_error(message: impl Into<String>) -> CallToolResult {
     CallToolResult::error(vec![ContentBlock::text(message.into())])
 }
 
-fn answer<R: Serialize>(tool: &str, outcome: Result<R, QueryError>) -> CallToolResult {
+/// Answers a tool call: the result as JSON text (clients that read only `content` get the
+/// data too) and as `structuredContent`, or a sentence saying what to do.
+fn answer<R>(
+    tool: &str,
+    outcome: Result<R, QueryError>,
+    render: impl FnOnce(R) -> serde_json::Result<Rendered>,
+) -> CallToolResult {
     match outcome {
-        // The text copy is serialized straight from the typed result: going through the
-        // Value's Display (as CallToolResult::structured does) costs a fmt round trip per
-        // string and showed up in the load profile.
-        Ok(result) => match serde_json::to_string(&result)
-            .and_then(|text| Ok((text, serde_json::to_value(&result)?)))
-        {
-            Ok((text, value)) => {
+        Ok(result) => match render(result) {
+            Ok(Rendered { text, value }) => {
                 let mut answer = CallToolResult::success(vec![ContentBlock::text(text)]);
                 answer.structured_content = Some(value);
                 answer
@@ -121,8 +125,13 @@ fn parse_args<A: DeserializeOwned>(
 }
 
 impl DraxisMcp {
-    pub fn new(queries: RiskQueries, dropzone: DropZone) -> Self {
-        Self { queries, dropzone }
+    /// A server for one request; `memos` should be shared by all of them.
+    pub(crate) fn new(queries: RiskQueries, dropzone: DropZone, memos: Arc<ListMemos>) -> Self {
+        Self {
+            queries,
+            dropzone,
+            memos,
+        }
     }
 
     async fn dispatch(
@@ -131,27 +140,39 @@ impl DraxisMcp {
         name: &str,
         args: Option<serde_json::Map<String, Value>>,
     ) -> CallToolResult {
+        // `call!(service.method)` answers a single result; `call!(method, memo)` a page
+        // of a list, rendered through that list's memo.
         macro_rules! call {
-            ($service:ident . $method:ident) => {
+            ($service:ident . $method:ident, $render:expr) => {
                 match parse_args(name, args) {
-                    Ok(parsed) => answer(name, self.$service.$method(principal, parsed).await),
+                    Ok(parsed) => answer(
+                        name,
+                        self.$service.$method(principal, parsed).await,
+                        $render,
+                    ),
                     Err(invalid) => invalid,
                 }
+            };
+            ($service:ident . $method:ident) => {
+                call!($service.$method, |result| Rendered::of(&result))
+            };
+            ($method:ident, $memo:ident) => {
+                call!(queries.$method, |page| self.memos.$memo.render_page(page))
             };
             ($method:ident) => {
                 call!(queries.$method)
             };
         }
         match name {
-            "list_kris" => call!(list_kris),
+            "list_kris" => call!(list_kris, kris),
             "get_kri" => call!(get_kri),
-            "list_controls" => call!(list_controls),
-            "list_risks" => call!(list_risks),
-            "list_outcomes" => call!(list_outcomes),
-            "list_vendors" => call!(list_vendors),
+            "list_controls" => call!(list_controls, controls),
+            "list_risks" => call!(list_risks, risks),
+            "list_outcomes" => call!(list_outcomes, outcomes),
+            "list_vendors" => call!(list_vendors, vendors),
             "get_asset_inventory" => call!(asset_inventory),
-            "list_simulations" => call!(list_simulations),
-            "list_integrations" => call!(list_integrations),
+            "list_simulations" => call!(list_simulations, simulations),
+            "list_integrations" => call!(list_integrations, integrations),
             "submit_dropzone_artifact" => call!(dropzone.submit),
             "run_integration" => call!(dropzone.run_integration),
             other => tool_error(format!(

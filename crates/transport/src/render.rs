@@ -18,8 +18,9 @@ use serde::Serialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-/// Items remembered per list type before a memo starts over (a few MB at most).
-const ITEMS_PER_MEMO: usize = 4096;
+/// Items remembered per list type before a memo starts over: room for the hot lists of
+/// many tenants, while each remembered item costs about three copies of its JSON.
+const ITEMS_PER_MEMO: usize = 2048;
 
 /// A tool result rendered as MCP asks: JSON text (for clients that read only `content`) and
 /// the same data as `structuredContent`.

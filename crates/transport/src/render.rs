@@ -5,7 +5,9 @@
 //! an item *equal* to the one it was made from, so reuse can never show different data,
 //! whichever tenant asks: the memo saves work and nothing else. An item that changed (a new
 //! value, a status that went stale) is simply rendered afresh. Each memo is bounded and
-//! starts over when full.
+//! starts over when full. Equality is the items' derived `PartialEq`, so the one liberty
+//! is IEEE's: `0.0` and `-0.0` are equal and may come out as either; a NaN never matches
+//! and is rendered every time.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};

@@ -26,6 +26,7 @@ pub(crate) struct Measurement {
 
 const ECHO_CALL: &str =
     r#"{"name":"echo","arguments":{"message":"hello from the load generator"}}"#;
+const REPLAY_CALL: &str = r#"{"name":"replay","arguments":{}}"#;
 const TARGET_RATIO: f64 = 0.60;
 const TARGET_P99_MS: f64 = 2.0;
 
@@ -40,14 +41,14 @@ pub fn run(root: &Path, seconds: u32, connections: u32) -> anyhow::Result<()> {
     let draxis = RunningServer::start(&binaries, &database, &[])?;
     let token = draxis.mint_token(&binaries, "acme", "read")?;
     let kris_call = r#"{"name":"list_kris","arguments":{"limit":25}}"#;
-    let recorded = record_result(&draxis.mcp_url(), &token, kris_call)?;
+    let recorded = record_result(&draxis.mcp_url(), Some(&token), kris_call)?;
     let recording = scratch.join("list_kris_result.json");
     std::fs::write(&recording, &recorded.result)?;
     let echo = RunningServer::start_program(
         &binaries.join("examples").join("bench_echo"),
         &["127.0.0.1:0", &recording.display().to_string()],
     )?;
-    let replayed = record_result(&echo.mcp_url(), "", r#"{"name":"replay","arguments":{}}"#)?;
+    let replayed = record_result(&echo.mcp_url(), None, REPLAY_CALL)?;
     if replayed.body_bytes != recorded.body_bytes {
         bail!(
             "the replayed answer has {} bytes, list_kris {}: the ceiling would not be comparable",
@@ -69,10 +70,7 @@ pub fn run(root: &Path, seconds: u32, connections: u32) -> anyhow::Result<()> {
     let kris_script = scratch.join("list_kris.lua");
     std::fs::write(&kris_script, lua(Some(&token), kris_call))?;
     let replay_script = scratch.join("replay.lua");
-    std::fs::write(
-        &replay_script,
-        lua(None, r#"{"name":"replay","arguments":{}}"#),
-    )?;
+    std::fs::write(&replay_script, lua(None, REPLAY_CALL))?;
 
     // Warm-up, then alternating measured rounds.
     wrk(&echo.mcp_url(), &echo_script, 2, connections)?;
@@ -90,7 +88,7 @@ pub fn run(root: &Path, seconds: u32, connections: u32) -> anyhow::Result<()> {
         kris_runs.push(wrk(&draxis.mcp_url(), &kris_script, seconds, connections)?);
         small_runs.push(wrk(&draxis.mcp_url(), &small_script, seconds, connections)?);
     }
-    let echo_bytes = record_result(&echo.mcp_url(), "", ECHO_CALL)?.body_bytes;
+    let echo_bytes = record_result(&echo.mcp_url(), None, ECHO_CALL)?.body_bytes;
     drop(echo);
     drop(draxis);
     for suffix in ["", "-wal", "-shm"] {
@@ -201,7 +199,7 @@ struct Recorded {
 
 /// Calls one tool with a plain HTTP/1.1 request (the bench needs no HTTP client crate for
 /// this) and checks that the answer is a successful tool result.
-fn record_result(url: &str, token: &str, params: &str) -> anyhow::Result<Recorded> {
+fn record_result(url: &str, token: Option<&str>, params: &str) -> anyhow::Result<Recorded> {
     use std::io::{Read, Write};
     let address = url
         .strip_prefix("http://")
@@ -209,11 +207,9 @@ fn record_result(url: &str, token: &str, params: &str) -> anyhow::Result<Recorde
         .with_context(|| format!("not an http:// URL: {url}"))?;
     let path = &url["http://".len() + address.len()..];
     let body = format!(r#"{{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{params}}}"#);
-    let authorization = if token.is_empty() {
-        String::new()
-    } else {
-        format!("Authorization: Bearer {token}\r\n")
-    };
+    let authorization = token
+        .map(|token| format!("Authorization: Bearer {token}\r\n"))
+        .unwrap_or_default();
     let mut stream = std::net::TcpStream::connect(address)
         .with_context(|| format!("cannot connect to {address}"))?;
     write!(

@@ -2,9 +2,11 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use draxis_protocol::types::{
-    AssetKind, ControlStatus, Criticality, Direction, Frequency, IntegrationKind, RiskStatus,
-    Schedule, SimulationResults, SimulationStatus,
+    AssetKind, ControlStatus, Criticality, Direction, Frequency, IntegrationKind, KriStatus,
+    RiskStatus, Schedule, SimulationResults, SimulationStatus,
 };
+
+use crate::rules::{self, Thresholds};
 
 /// A linked row: its id, ref (or slug) and a human label.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +37,33 @@ pub struct Kri {
     pub outcome: Option<Link>,
     pub risks: Vec<Link>,
     pub controls: Vec<Link>,
+}
+
+impl Kri {
+    /// The definition as far as the KRI's status is concerned.
+    pub fn thresholds(&self) -> Thresholds {
+        Thresholds {
+            direction: self.direction,
+            warn: self.warn,
+            critical: self.critical,
+            frequency: self.frequency,
+        }
+    }
+
+    /// The current value and when it was observed, if any.
+    pub fn current(&self) -> Option<(f64, DateTime<Utc>)> {
+        self.current_value.zip(self.current_observed_at)
+    }
+
+    /// The KRI's colour at `now` (no allocation): for filters, sorts and scores.
+    pub fn status(&self, now: DateTime<Utc>) -> KriStatus {
+        rules::kri_colour(self.thresholds(), self.current(), now)
+    }
+
+    /// One sentence saying why the KRI has the colour [`Kri::status`] gives at `now`.
+    pub fn status_reason(&self, now: DateTime<Utc>) -> String {
+        rules::explain_kri_status(self.thresholds(), self.current(), now)
+    }
 }
 
 /// One stored KRI observation.

@@ -6,13 +6,15 @@ pub mod cache;
 pub mod demo;
 pub mod dropzone;
 pub mod entities;
+pub mod error;
 pub mod ids;
 pub mod paging;
-pub mod queries;
 pub mod repository;
 pub mod rules;
 pub mod simulations;
+pub mod tools;
 
 pub use draxis_auth::TenantId;
-pub use queries::{QueryError, RiskQueries};
+pub use error::{QueryError, QueryResult};
 pub use repository::{RiskRepository, StorageError};
+pub use tools::{Handle, RiskQueries};

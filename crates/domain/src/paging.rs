@@ -7,7 +7,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 
-use crate::queries::QueryError;
+use crate::error::QueryError;
 use draxis_protocol::types::{DEFAULT_LIMIT, MAX_LIMIT, Page};
 
 /// One component of a sort key.

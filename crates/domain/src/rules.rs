@@ -71,7 +71,7 @@ pub fn kri_colour(
 }
 
 /// The sentence saying why a KRI has its colour.
-fn explain_kri_status(
+pub fn explain_kri_status(
     thresholds: Thresholds,
     current: Option<(f64, DateTime<Utc>)>,
     now: DateTime<Utc>,

@@ -8,6 +8,7 @@ pub use draxis_domain::dropzone as records;
 pub mod extract;
 pub mod figures;
 pub mod service;
+mod tools;
 pub mod vocabulary;
 
 pub use extract::{Artifact, BuiltinExtractor, Extraction, Extractor, Proposal, Span};

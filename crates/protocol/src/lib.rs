@@ -1,11 +1,14 @@
 //! The Draxis MCP tool contract: every tool's name, description, scope, annotations,
 //! argument type and result type. Pure data: no IO, no JSON-RPC, no MCP library.
 //!
-//! The transport turns [`ToolSpec`]s into MCP tool definitions; `cargo xtask codegen`
-//! turns them into `docs/tools.md` and `docs/schemas/*.json`. Change a tool here and
-//! both follow.
+//! Each tool is one type implementing [`Tool`] in its own module of [`tools`], listed once
+//! in [`with_every_tool!`]. The transport turns the catalog ([`tools()`]) into MCP tool
+//! definitions and a dispatch table; `cargo xtask codegen` turns it into `docs/tools.md`
+//! and `docs/schemas/*.json`. Change a tool here and all of them follow.
 
 pub mod catalog;
+pub mod tools;
 pub mod types;
+pub mod wire;
 
-pub use catalog::{ToolScope, ToolSpec, tool, tools};
+pub use catalog::{Hints, Tool, ToolScope, ToolSpec, tool, tools};

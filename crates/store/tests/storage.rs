@@ -336,7 +336,7 @@ async fn drop_zone_dedupes_materializes_and_records(
     assert_eq!(written, 2);
     let queries = RiskQueries::new(Arc::new(store.clone()));
     let kri = queries
-        .get_kri(
+        .call::<GetKri>(
             &who,
             GetKriArgs {
                 id: "patch_compliance_pct".into(),
@@ -652,11 +652,11 @@ async fn tenants_never_see_each_other(
     // A cursor taken from acme's inventory, replayed by globex, yields only globex rows.
     let queries = RiskQueries::new(Arc::new(store.clone()));
     let acme_page = queries
-        .asset_inventory(&principal(acme), AssetInventoryArgs::default())
+        .call::<GetAssetInventory>(&principal(acme), AssetInventoryArgs::default())
         .await
         .unwrap();
     let globex_names: Vec<String> = queries
-        .asset_inventory(
+        .call::<GetAssetInventory>(
             &principal(globex),
             AssetInventoryArgs {
                 cursor: acme_page.next_cursor.clone(),
@@ -684,7 +684,7 @@ async fn queries_answer_on_real_rows(store: &Store, acme: &draxis_domain::entiti
     let who = principal(acme);
 
     let top = queries
-        .list_risks(
+        .call::<ListRisks>(
             &who,
             ListRisksArgs {
                 limit: Some(5),
@@ -706,7 +706,7 @@ async fn queries_answer_on_real_rows(store: &Store, acme: &draxis_domain::entiti
     );
 
     let red = queries
-        .list_kris(
+        .call::<ListKris>(
             &who,
             ListKrisArgs {
                 status: Some(KriStatus::Red),
@@ -722,7 +722,7 @@ async fn queries_answer_on_real_rows(store: &Store, acme: &draxis_domain::entiti
     let mut cursor = None;
     let total = loop {
         let page = queries
-            .asset_inventory(
+            .call::<GetAssetInventory>(
                 &who,
                 AssetInventoryArgs {
                     limit: Some(200),
@@ -744,7 +744,7 @@ async fn queries_answer_on_real_rows(store: &Store, acme: &draxis_domain::entiti
     assert!(total >= 2000);
 
     let missing_edr = queries
-        .asset_inventory(
+        .call::<GetAssetInventory>(
             &who,
             AssetInventoryArgs {
                 missing: Some(Coverage::Edr),
@@ -764,7 +764,7 @@ async fn queries_answer_on_real_rows(store: &Store, acme: &draxis_domain::entiti
     assert_eq!(missing_edr.summary.coverage.edr_pct, 0.0);
 
     let kri = queries
-        .get_kri(
+        .call::<GetKri>(
             &who,
             GetKriArgs {
                 id: "patch_compliance_pct".into(),
@@ -777,7 +777,7 @@ async fn queries_answer_on_real_rows(store: &Store, acme: &draxis_domain::entiti
     assert_eq!(kri.kri.current_value, Some(kri.history[0].value));
     assert!(
         queries
-            .get_kri(
+            .call::<GetKri>(
                 &who,
                 GetKriArgs {
                     id: "nope".into(),
@@ -789,7 +789,7 @@ async fn queries_answer_on_real_rows(store: &Store, acme: &draxis_domain::entiti
     );
 
     let zones = queries
-        .list_integrations(
+        .call::<ListIntegrations>(
             &who,
             ListIntegrationsArgs {
                 is_drop_zone: Some(true),
@@ -808,7 +808,7 @@ async fn queries_answer_on_real_rows(store: &Store, acme: &draxis_domain::entiti
     );
 
     let ctl = queries
-        .list_controls(
+        .call::<ListControls>(
             &who,
             ListControlsArgs {
                 technique: Some("T1566".into()),
@@ -825,17 +825,17 @@ async fn queries_answer_on_real_rows(store: &Store, acme: &draxis_domain::entiti
                 .all(|c| c.attack_techniques.iter().any(|t| t.starts_with("T1566")))
     );
     let vendors = queries
-        .list_vendors(&who, ListVendorsArgs::default())
+        .call::<ListVendors>(&who, ListVendorsArgs::default())
         .await
         .unwrap();
     assert!(vendors.total >= 30);
     let outcomes = queries
-        .list_outcomes(&who, ListOutcomesArgs::default())
+        .call::<ListOutcomes>(&who, ListOutcomesArgs::default())
         .await
         .unwrap();
     assert!(outcomes.total >= 6);
     let sims = queries
-        .list_simulations(
+        .call::<ListSimulations>(
             &who,
             ListSimulationsArgs {
                 limit: Some(200),
@@ -851,7 +851,7 @@ async fn queries_answer_on_real_rows(store: &Store, acme: &draxis_domain::entiti
             .all(|s| s.status == SimulationStatus::Completed && s.results.is_some())
     );
     let by_loss = queries
-        .list_risks(
+        .call::<ListRisks>(
             &who,
             ListRisksArgs {
                 sort: Some(RiskSort::SimulatedLoss),
@@ -871,7 +871,7 @@ async fn queries_answer_on_real_rows(store: &Store, acme: &draxis_domain::entiti
         "sorted by simulated loss: {losses:?}"
     );
     let outcomes = queries
-        .list_outcomes(&who, ListOutcomesArgs::default())
+        .call::<ListOutcomes>(&who, ListOutcomesArgs::default())
         .await
         .unwrap();
     assert!(
@@ -918,7 +918,7 @@ async fn queued_runs_are_claimed_once_and_recorded(
         .unwrap();
     let queries = RiskQueries::new(Arc::new(store.clone()));
     let runs = queries
-        .list_simulations(
+        .call::<ListSimulations>(
             &principal(acme),
             ListSimulationsArgs {
                 risk: Some(format!("risk_{risk}")),

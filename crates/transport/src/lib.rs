@@ -8,6 +8,7 @@
 mod bearer;
 mod mcp;
 mod render;
+mod served;
 pub mod web;
 
 use std::sync::Arc;
@@ -88,18 +89,14 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
     if !config.allowed_origins.is_empty() {
         mcp_config = mcp_config.with_allowed_origins(config.allowed_origins.clone());
     }
-    let queries = state.queries.clone();
-    let dropzone = state.dropzone.clone();
+    let services = served::Services {
+        queries: state.queries.clone(),
+        dropzone: state.dropzone.clone(),
+    };
     let memos = Arc::new(render::ListMemos::default());
     let mcp_service: StreamableHttpService<DraxisMcp, NeverSessionManager> =
         StreamableHttpService::new(
-            move || {
-                Ok(DraxisMcp::new(
-                    queries.clone(),
-                    dropzone.clone(),
-                    memos.clone(),
-                ))
-            },
+            move || Ok(DraxisMcp::new(services.clone(), memos.clone())),
             Arc::new(NeverSessionManager::default()),
             mcp_config,
         );

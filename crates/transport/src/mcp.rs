@@ -4,8 +4,7 @@
 use std::sync::{Arc, OnceLock};
 
 use draxis_auth::{Principal, Scope};
-use draxis_domain::{QueryError, RiskQueries};
-use draxis_dropzone::DropZone;
+use draxis_domain::QueryError;
 use draxis_protocol::{ToolScope, ToolSpec, tools};
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
@@ -16,7 +15,7 @@ use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 
 use crate::render::{ListMemos, Rendered};
-use serde::de::DeserializeOwned;
+use crate::served::{Served, Services};
 use serde_json::Value;
 
 const INSTRUCTIONS: &str = "Draxis is the organisation's cyber-risk register. Use list_risks for the top \
@@ -31,8 +30,7 @@ come back as tool results with isError: true.";
 /// One MCP server instance; cheap to create per request (stateless HTTP).
 #[derive(Clone)]
 pub struct DraxisMcp {
-    queries: RiskQueries,
-    dropzone: DropZone,
+    services: Services,
     /// Shared by all instances of the process.
     memos: Arc<ListMemos>,
 }
@@ -78,106 +76,53 @@ fn tool_list() -> &'static [Tool] {
 }
 
 /// A tool result the calling model can act on.
-fn tool_error(message: impl Into<String>) -> CallToolResult {
+pub(crate) fn tool_error(message: impl Into<String>) -> CallToolResult {
     CallToolResult::error(vec![ContentBlock::text(message.into())])
-}
-
-/// Answers a tool call: the result as JSON text (clients that read only `content` get the
-/// data too) and as `structuredContent`, or a sentence saying what to do.
-fn answer<R>(
-    tool: &str,
-    outcome: Result<R, QueryError>,
-    render: impl FnOnce(R) -> serde_json::Result<Rendered>,
-) -> CallToolResult {
-    match outcome {
-        Ok(result) => match render(result) {
-            Ok(Rendered { text, value }) => {
-                let mut answer = CallToolResult::success(vec![ContentBlock::text(text)]);
-                answer.structured_content = Some(value);
-                answer
-            }
-            Err(error) => {
-                tracing::error!(tool, %error, "could not serialize a tool result");
-                tool_error("Draxis could not encode this result; please report it.")
-            }
-        },
-        Err(QueryError::InvalidArgument(message) | QueryError::NotFound(message)) => {
-            tool_error(message)
-        }
-        Err(QueryError::Storage(error)) => {
-            tracing::error!(tool, error = ?error, "storage failure during tool call");
-            tool_error(
-                "Draxis could not read its database just now; try the same call again in a moment.",
-            )
-        }
-    }
-}
-
-fn parse_args<A: DeserializeOwned>(
-    tool: &str,
-    arguments: Option<serde_json::Map<String, Value>>,
-) -> Result<A, CallToolResult> {
-    serde_json::from_value(Value::Object(arguments.unwrap_or_default())).map_err(|error| {
-        tool_error(format!(
-            "Invalid arguments for {tool}: {error}. Check the tool's inputSchema and call again."
-        ))
-    })
 }
 
 impl DraxisMcp {
     /// A server for one request; `memos` should be shared by all of them.
-    pub(crate) fn new(queries: RiskQueries, dropzone: DropZone, memos: Arc<ListMemos>) -> Self {
-        Self {
-            queries,
-            dropzone,
-            memos,
-        }
+    pub(crate) fn new(services: Services, memos: Arc<ListMemos>) -> Self {
+        Self { services, memos }
     }
 
+    /// Answers a tool call: the result as JSON text (clients that read only `content` get
+    /// the data too) and as `structuredContent`, or a sentence saying what to do.
     async fn dispatch(
         &self,
         principal: &Principal,
-        name: &str,
-        args: Option<serde_json::Map<String, Value>>,
+        tool: &str,
+        arguments: Option<serde_json::Map<String, Value>>,
     ) -> CallToolResult {
-        // `call!(service.method)` answers a single result; `call!(method, memo)` a page
-        // of a list, rendered through that list's memo.
-        macro_rules! call {
-            ($service:ident . $method:ident, $render:expr) => {
-                match parse_args(name, args) {
-                    Ok(parsed) => answer(
-                        name,
-                        self.$service.$method(principal, parsed).await,
-                        $render,
-                    ),
-                    Err(invalid) => invalid,
-                }
-            };
-            ($service:ident . $method:ident) => {
-                call!($service.$method, |result| Rendered::of(&result))
-            };
-            ($method:ident, $memo:ident) => {
-                call!(queries.$method, |page| self.memos.$memo.render_page(page))
-            };
-            ($method:ident) => {
-                call!(queries.$method)
-            };
-        }
-        match name {
-            "list_kris" => call!(list_kris, kris),
-            "get_kri" => call!(get_kri),
-            "list_controls" => call!(list_controls, controls),
-            "list_risks" => call!(list_risks, risks),
-            "list_outcomes" => call!(list_outcomes, outcomes),
-            "list_vendors" => call!(list_vendors, vendors),
-            "get_asset_inventory" => call!(asset_inventory),
-            "list_simulations" => call!(list_simulations, simulations),
-            "list_integrations" => call!(list_integrations, integrations),
-            "submit_dropzone_artifact" => call!(dropzone.submit),
-            "run_integration" => call!(dropzone.run_integration),
-            other => tool_error(format!(
-                "tool {other} is declared but not served; please report it"
-            )),
+        let Some(served) = self
+            .services
+            .serve(tool, principal, arguments, &self.memos)
+            .await
+        else {
+            return tool_error(format!(
+                "tool {tool} is declared but not served; please report it"
+            ));
+        };
+        match served {
+            Served::Answered(Rendered { text, value }) => {
+                let mut answer = CallToolResult::success(vec![ContentBlock::text(text)]);
+                answer.structured_content = Some(value);
+                answer
+            }
+            Served::Refused(refusal) => refusal,
+            Served::Failed(
+                QueryError::InvalidArgument(message) | QueryError::NotFound(message),
+            ) => tool_error(message),
+            Served::Failed(QueryError::Storage(error)) => {
+                tracing::error!(tool, error = ?error, "storage failure during tool call");
+                tool_error(
+                    "Draxis could not read its database just now; try the same call again in a moment.",
+                )
+            }
+            Served::Unencodable(error) => {
+                tracing::error!(tool, %error, "could not serialize a tool result");
+                tool_error("Draxis could not encode this result; please report it.")
+            }
         }
     }
 }

@@ -43,29 +43,34 @@ impl Rendered {
 }
 
 /// A list item a memo can recognise again.
-pub(crate) trait ListItem: Serialize + PartialEq + Send + Sync + 'static {
+pub(crate) trait ListItem: Serialize + PartialEq + Send + Sync + Sized + 'static {
     /// The item's public id (`kri_12`): items with one id usually render alike.
     fn memo_key(&self) -> &str;
+    /// The memo of this item's list.
+    fn memo(memos: &ListMemos) -> &ItemMemo<Self>;
 }
 
 macro_rules! list_items {
-    ($($item:ty),+ $(,)?) => {
+    ($($item:ty => $memo:ident),+ $(,)?) => {
         $(impl ListItem for $item {
             fn memo_key(&self) -> &str {
                 &self.id
+            }
+            fn memo(memos: &ListMemos) -> &ItemMemo<Self> {
+                &memos.$memo
             }
         })+
     };
 }
 
 list_items!(
-    KriSummary,
-    ControlSummary,
-    RiskSummary,
-    OutcomeSummary,
-    VendorSummary,
-    SimulationSummary,
-    IntegrationSummary,
+    KriSummary => kris,
+    ControlSummary => controls,
+    RiskSummary => risks,
+    OutcomeSummary => outcomes,
+    VendorSummary => vendors,
+    SimulationSummary => simulations,
+    IntegrationSummary => integrations,
 );
 
 /// One item and both of its renderings.

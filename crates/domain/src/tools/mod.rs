@@ -1,0 +1,113 @@
+//! The rules behind the read tools, one module per tool: each implements [`Handle`] for
+//! its [`Tool`] type on [`RiskQueries`]. They load one tenant's rows, apply the rules,
+//! filter, sort and page over the rows, and build the contract's answer only for the page.
+
+mod get_asset_inventory;
+mod get_kri;
+mod list_controls;
+mod list_integrations;
+mod list_kris;
+mod list_outcomes;
+mod list_risks;
+mod list_simulations;
+mod list_vendors;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use draxis_auth::Principal;
+use draxis_protocol::Tool;
+
+use crate::entities::Link;
+use crate::error::{QueryError, QueryResult};
+use crate::paging::KeyPart;
+use crate::repository::{RefKind, RiskRepository};
+
+/// Serves one tool: its arguments in, its result (or a sentence for the caller) out.
+pub trait Handle<T: Tool> {
+    fn handle(
+        &self,
+        principal: &Principal,
+        args: T::Args,
+    ) -> impl Future<Output = Result<T::Output, QueryError>> + Send;
+}
+
+/// The read side of the product, shared by every request.
+#[derive(Clone)]
+pub struct RiskQueries {
+    repo: Arc<dyn RiskRepository>,
+}
+
+impl std::fmt::Debug for RiskQueries {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RiskQueries").finish_non_exhaustive()
+    }
+}
+
+impl RiskQueries {
+    pub fn new(repo: Arc<dyn RiskRepository>) -> Self {
+        Self { repo }
+    }
+
+    /// Answers tool `T`: `queries.call::<ListRisks>(&principal, args)`.
+    pub async fn call<T: Tool>(
+        &self,
+        principal: &Principal,
+        args: T::Args,
+    ) -> QueryResult<T::Output>
+    where
+        Self: Handle<T>,
+    {
+        self.handle(principal, args).await
+    }
+
+    /// The row a tool argument names (id or ref), or a sentence saying how to find one.
+    async fn require_ref(
+        &self,
+        principal: &Principal,
+        kind: RefKind,
+        key: &str,
+    ) -> QueryResult<Link> {
+        if let Some(link) = self.repo.find_ref(principal.tenant_id, kind, key).await? {
+            return Ok(link);
+        }
+        let (noun, tool, example) = match kind {
+            RefKind::Risk => ("risk", "list_risks", "R-001 or risk_3"),
+            RefKind::Control => ("control", "list_controls", "C-001 or ctl_3"),
+            RefKind::Outcome => ("outcome", "list_outcomes", "O-01 or out_2"),
+            RefKind::Integration => (
+                "integration",
+                "list_integrations",
+                "int_1 or its exact name",
+            ),
+        };
+        Err(QueryError::NotFound(format!(
+            "no {noun} `{key}` in this tenant: call {tool} to see valid values (such as {example})"
+        )))
+    }
+
+    /// [`Self::require_ref`] for an optional argument.
+    async fn optional_ref(
+        &self,
+        principal: &Principal,
+        kind: RefKind,
+        key: Option<&str>,
+    ) -> QueryResult<Option<Link>> {
+        match key {
+            Some(key) => Ok(Some(self.require_ref(principal, kind, key).await?)),
+            None => Ok(None),
+        }
+    }
+}
+
+fn link_refs(links: &[Link]) -> Vec<String> {
+    links.iter().map(|l| l.r#ref.clone()).collect()
+}
+
+fn num(value: f64) -> KeyPart {
+    KeyPart::Num(value)
+}
+
+fn text(value: &str) -> KeyPart {
+    KeyPart::Text(value.to_lowercase())
+}

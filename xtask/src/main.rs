@@ -8,6 +8,7 @@ mod codegen;
 #[cfg(test)]
 mod invariants;
 mod server;
+mod structure;
 mod test;
 
 use std::path::{Path, PathBuf};
@@ -57,6 +58,9 @@ enum Task {
         #[arg(long, default_value_t = 8)]
         seconds: u32,
     },
+    /// Check the code's shape: import cycles between the modules of each crate, and
+    /// source files over 700 lines (also checked by `cargo test -p xtask`).
+    Structure,
 }
 
 fn main() -> std::process::ExitCode {
@@ -73,6 +77,7 @@ fn main() -> std::process::ExitCode {
             } => bench::run(&root, seconds, connections),
             Task::BenchSim => bench_sim::run(&root),
             Task::BenchDropzone { seconds } => bench_dropzone::run(&root, seconds),
+            Task::Structure => check_structure(&root),
         });
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -111,4 +116,33 @@ fn display(command: &Command) -> String {
 
 fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+/// Prints every module cycle and every long file; fails when there is any.
+fn check_structure(root: &Path) -> anyhow::Result<()> {
+    let mut problems = structure::long_files(root);
+    for src in structure::source_dirs(root) {
+        let name = src
+            .parent()
+            .and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        problems.extend(
+            structure::cycles(&src)
+                .into_iter()
+                .map(|cycle| format!("{name}: module cycle {cycle}")),
+        );
+    }
+    for problem in &problems {
+        println!("{problem}");
+    }
+    if problems.is_empty() {
+        println!(
+            "structure: no module cycles, no file over {} lines",
+            structure::MAX_LINES
+        );
+        Ok(())
+    } else {
+        bail!("{} structure problem(s)", problems.len())
+    }
 }

@@ -7,12 +7,7 @@ use draxis_auth::TenantId;
 use crate::entities::*;
 use crate::paging::SortKey;
 
-/// A storage failure: logged at the edge, never shown to callers in detail.
-#[derive(Debug, thiserror::Error)]
-#[error("storage failure: {0}")]
-pub struct StorageError(#[source] pub Box<dyn std::error::Error + Send + Sync>);
-
-pub type StorageResult<T> = Result<T, StorageError>;
+pub use crate::error::{StorageError, StorageResult};
 
 /// All of one tenant's rows of a kind, shared rather than copied (caches hand out the
 /// same list to every request).
@@ -65,34 +60,4 @@ pub trait RiskRepository: Send + Sync {
         tenant: TenantId,
         filter: &AssetFilter,
     ) -> StorageResult<AssetCounts>;
-}
-
-/// Where simulation runs wait and end. Claiming is the one operation that looks across
-/// tenants: the server's worker takes the oldest queued run and computes it within that
-/// run's own tenant.
-#[async_trait]
-pub trait SimulationQueue: Send + Sync {
-    async fn enqueue_simulation(
-        &self,
-        tenant: TenantId,
-        subject: crate::simulations::Subject,
-        iterations: u64,
-        seed: u64,
-        parameters_json: &str,
-    ) -> StorageResult<i64>;
-    /// Marks the oldest queued run running and returns it; `None` when none waits.
-    async fn claim_next_simulation(
-        &self,
-    ) -> StorageResult<Option<crate::simulations::QueuedSimulation>>;
-    /// Marks a queued run running; false if it was not queued any more.
-    async fn mark_running(&self, tenant: TenantId, id: i64) -> StorageResult<bool>;
-    /// Records the end of a run: results JSON, or the error.
-    async fn finish_simulation(
-        &self,
-        tenant: TenantId,
-        id: i64,
-        started_at: chrono::DateTime<chrono::Utc>,
-        finished_at: chrono::DateTime<chrono::Utc>,
-        outcome: Result<&str, &str>,
-    ) -> StorageResult<()>;
 }

@@ -10,6 +10,7 @@
 
 use std::sync::Arc;
 
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use draxis_auth::TenantId;
 use draxis_protocol::types::{ControlStatus, ExceedancePoint, SimulationResults};
@@ -19,7 +20,7 @@ use draxis_simulation::{
 };
 
 use crate::entities::{Control, Risk};
-use crate::repository::{RiskRepository, SimulationQueue, StorageResult};
+use crate::repository::{RiskRepository, StorageResult};
 
 /// What a run simulates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -325,4 +326,32 @@ impl SimulationService {
     pub async fn claim_next(&self) -> StorageResult<Option<QueuedSimulation>> {
         self.queue.claim_next_simulation().await
     }
+}
+
+/// Where simulation runs wait and end. Claiming is the one operation that looks across
+/// tenants: the server's worker takes the oldest queued run and computes it within that
+/// run's own tenant.
+#[async_trait]
+pub trait SimulationQueue: Send + Sync {
+    async fn enqueue_simulation(
+        &self,
+        tenant: TenantId,
+        subject: Subject,
+        iterations: u64,
+        seed: u64,
+        parameters_json: &str,
+    ) -> StorageResult<i64>;
+    /// Marks the oldest queued run running and returns it; `None` when none waits.
+    async fn claim_next_simulation(&self) -> StorageResult<Option<QueuedSimulation>>;
+    /// Marks a queued run running; false if it was not queued any more.
+    async fn mark_running(&self, tenant: TenantId, id: i64) -> StorageResult<bool>;
+    /// Records the end of a run: results JSON, or the error.
+    async fn finish_simulation(
+        &self,
+        tenant: TenantId,
+        id: i64,
+        started_at: DateTime<Utc>,
+        finished_at: DateTime<Utc>,
+        outcome: Result<&str, &str>,
+    ) -> StorageResult<()>;
 }

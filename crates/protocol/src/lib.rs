@@ -7,8 +7,10 @@
 //! and `docs/schemas/*.json`. Change a tool here and all of them follow.
 
 pub mod catalog;
+pub mod spec;
 pub mod tools;
 pub mod types;
 pub mod wire;
 
-pub use catalog::{Hints, Tool, ToolScope, ToolSpec, tool, tools};
+pub use catalog::{tool, tools};
+pub use spec::{Hints, Tool, ToolScope, ToolSpec};

@@ -76,7 +76,7 @@ fn tool_list() -> &'static [Tool] {
 }
 
 /// A tool result the calling model can act on.
-pub(crate) fn tool_error(message: impl Into<String>) -> CallToolResult {
+fn tool_error(message: impl Into<String>) -> CallToolResult {
     CallToolResult::error(vec![ContentBlock::text(message.into())])
 }
 
@@ -109,7 +109,7 @@ impl DraxisMcp {
                 answer.structured_content = Some(value);
                 answer
             }
-            Served::Refused(refusal) => refusal,
+            Served::Refused(message) => tool_error(message),
             Served::Failed(
                 QueryError::InvalidArgument(message) | QueryError::NotFound(message),
             ) => tool_error(message),

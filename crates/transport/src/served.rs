@@ -9,7 +9,6 @@ use draxis_protocol::tools::*;
 use draxis_protocol::types::{
     AssetInventory, KriDetail, RunIntegrationResult, SubmitArtifactResult,
 };
-use rmcp::model::CallToolResult;
 use serde_json::Value;
 
 use crate::render::{ListItem, ListMemos, Rendered};
@@ -52,8 +51,8 @@ plain_answers!(
 /// The outcome of one tool call, before it becomes an MCP result.
 pub(crate) enum Served {
     Answered(Rendered),
-    /// The arguments did not parse; the result says what to fix.
-    Refused(CallToolResult),
+    /// The arguments did not parse; the sentence says what to fix.
+    Refused(String),
     Failed(QueryError),
     /// The result could not be encoded (a bug).
     Unencodable(serde_json::Error),
@@ -73,10 +72,10 @@ where
     let args = match serde_json::from_value(Value::Object(arguments.unwrap_or_default())) {
         Ok(args) => args,
         Err(error) => {
-            return Served::Refused(crate::mcp::tool_error(format!(
+            return Served::Refused(format!(
                 "Invalid arguments for {}: {error}. Check the tool's inputSchema and call again.",
                 T::NAME
-            )));
+            ));
         }
     };
     match handler.handle(principal, args).await {

@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::list_kris::KriSummary;
-use crate::catalog::{Hints, Tool};
+use crate::spec::{Hints, Tool};
 use crate::wire::*;
 
 /// `get_kri`: Get one KRI.

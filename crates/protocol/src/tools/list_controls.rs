@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{Hints, Tool};
+use crate::spec::{Hints, Tool};
 use crate::wire::*;
 
 /// `list_controls`: List controls.

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{Hints, Tool};
+use crate::spec::{Hints, Tool};
 use crate::wire::*;
 
 /// `list_kris`: List key risk indicators.

@@ -146,31 +146,34 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
             "/oauth/authorize",
             get(web::oauth::authorize_page).post(web::oauth::authorize_decision),
         )
-        .route("/", get(web::console::home))
+        .route("/", get(web::console::sign_in::home))
         .route(
             "/login",
-            get(web::console::login_form).post(web::console::login),
+            get(web::console::sign_in::form).post(web::console::sign_in::sign_in),
         )
-        .route("/logout", post(web::console::logout))
-        .route("/tenant", post(web::console::switch_tenant))
+        .route("/logout", post(web::console::sign_in::sign_out))
+        .route("/tenant", post(web::console::tenant::switch))
         .route(
             "/settings/tokens",
-            get(web::console::tokens).post(web::console::create_token),
+            get(web::console::tokens::show).post(web::console::tokens::create),
         )
         .route(
             "/settings/tokens/{id}/revoke",
-            post(web::console::revoke_token),
+            post(web::console::tokens::revoke),
         )
-        .route("/settings/apps", get(web::console::apps))
-        .route("/settings/apps/{id}/revoke", post(web::console::revoke_app))
-        .route("/review", get(web::console::review))
-        .route("/review/{id}", post(web::console::decide))
+        .route("/settings/apps", get(web::console::apps::show))
+        .route(
+            "/settings/apps/{id}/revoke",
+            post(web::console::apps::revoke),
+        )
+        .route("/review", get(web::console::review::show))
+        .route("/review/{id}", post(web::console::review::decide))
         .route(
             "/settings/band",
-            get(web::console::band).post(web::console::set_band),
+            get(web::console::band::show).post(web::console::band::set),
         )
-        .route("/static/console.css", get(web::console::stylesheet))
-        .route("/static/console.js", get(web::console::script))
+        .route("/static/console.css", get(web::console::assets::stylesheet))
+        .route("/static/console.js", get(web::console::assets::script))
         .layer(axum::middleware::from_fn_with_state(
             state.served_over_https(),
             web::security_headers,

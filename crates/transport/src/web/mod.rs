@@ -1,5 +1,5 @@
 //! The browser-facing half of the HTTP edge: the OAuth 2.1 endpoints and metadata
-//! (`oauth.rs`) and the server-rendered console (`console.rs`). Pages come from askama
+//! (`oauth.rs`) and the server-rendered console (`console/`, one file per page). Pages come from askama
 //! templates that escape HTML by default, work without JavaScript, and carry strict
 //! security headers; every state-changing form checks a CSRF token bound to the session
 //! and refuses cross-site posts.
@@ -12,6 +12,7 @@ use askama::Template;
 use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use draxis_auth::Membership;
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 
 /// Name of the console session cookie.
@@ -23,6 +24,34 @@ pub(crate) const LOGIN_COOKIE: &str = "drx_login";
 /// post only back to us, no framing.
 pub(crate) const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; \
      form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// What the page header shows: who is signed in, in which tenant, with which role.
+pub(crate) struct Chrome {
+    pub email: String,
+    pub tenant_slug: String,
+    pub tenant_name: String,
+    pub role: String,
+    pub is_admin: bool,
+    pub csrf: String,
+    pub tenants: Vec<TenantChoice>,
+}
+
+/// A tenant in a picker.
+pub(crate) struct TenantChoice {
+    pub slug: String,
+    pub name: String,
+    pub role: String,
+}
+
+impl From<&Membership> for TenantChoice {
+    fn from(m: &Membership) -> Self {
+        Self {
+            slug: m.tenant_slug.clone(),
+            name: m.tenant_name.clone(),
+            role: m.role.to_string(),
+        }
+    }
+}
 
 /// A cookie's value from the request's `Cookie` headers.
 pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -95,7 +124,7 @@ pub(crate) fn page(status: StatusCode, template: &impl Template) -> Response {
 #[derive(Template)]
 #[template(path = "error.html")]
 pub(crate) struct ErrorPage<'a> {
-    pub chrome: Option<console::Chrome>,
+    pub chrome: Option<Chrome>,
     pub notice: Option<String>,
     pub heading: &'a str,
     pub message: &'a str,
@@ -113,6 +142,11 @@ pub(crate) fn error_page(status: StatusCode, heading: &str, message: &str, back:
             back,
         },
     )
+}
+
+/// The page of a failure that may pass: the store or the OS could not answer.
+pub(crate) fn try_again(message: &str, back: &str) -> Response {
+    error_page(StatusCode::SERVICE_UNAVAILABLE, "Try again", message, back)
 }
 
 /// The refusal of a cross-site or token-less form post.

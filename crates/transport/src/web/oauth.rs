@@ -20,8 +20,11 @@ use http::{HeaderMap, HeaderValue, StatusCode, header};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::console::{TenantChoice, signed_in};
-use super::{PAGE_CSP, error_page, forbidden_post, page, same_origin, see_other};
+use super::console::signed_in;
+use super::{
+    Chrome, PAGE_CSP, TenantChoice, error_page, forbidden_post, page, same_origin, see_other,
+    try_again,
+};
 use crate::AppState;
 
 /// Path of the Protected Resource Metadata for `/api/mcp`.
@@ -182,7 +185,7 @@ const REQUEST_FIELDS: [&str; 8] = [
 #[derive(Template)]
 #[template(path = "consent.html")]
 struct ConsentPage {
-    chrome: Option<super::console::Chrome>,
+    chrome: Option<Chrome>,
     notice: Option<String>,
     csrf: String,
     email: String,
@@ -377,12 +380,7 @@ pub(crate) async fn authorize_decision(
             &format!("{}. Nothing was granted.", error.description),
             "/",
         ),
-        Err(error) => error_page(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Try again",
-            &error.description,
-            "/",
-        ),
+        Err(error) => try_again(&error.description, "/"),
     }
 }
 

@@ -1,0 +1,164 @@
+//! Signing in and out: the sign-in page and form (with its double-submit nonce against
+//! login CSRF), sign-out, and `/`, which sends a browser to its tokens or to sign in.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Query, RawForm, State};
+use axum::response::Response;
+use draxis_auth::oauth::OpaqueSecret;
+use draxis_auth::server::SignInError;
+use http::{HeaderMap, StatusCode, header};
+use subtle::ConstantTimeEq;
+
+use super::{Browser, checked_form};
+use crate::AppState;
+use crate::web::{
+    Chrome, LOGIN_COOKIE, SESSION_COOKIE, cookie, forbidden_post, page, safe_next, same_origin,
+    see_other, set_cookie, try_again,
+};
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    chrome: Option<Chrome>,
+    notice: Option<String>,
+    error: Option<String>,
+    email: String,
+    next: String,
+    login_nonce: String,
+}
+
+fn login_page(
+    state: &AppState,
+    status: StatusCode,
+    error: Option<String>,
+    email: &str,
+    next: &str,
+) -> Response {
+    let nonce = match OpaqueSecret::mint("") {
+        Ok(nonce) => nonce.plaintext,
+        Err(_) => {
+            return try_again("operating system randomness is unavailable", "/login");
+        }
+    };
+    let mut response = page(
+        status,
+        &LoginPage {
+            chrome: None,
+            notice: None,
+            error,
+            email: email.to_string(),
+            next: safe_next(next).to_string(),
+            login_nonce: nonce.clone(),
+        },
+    );
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(LOGIN_COOKIE, &nonce, 1800, state.served_over_https()),
+    );
+    response
+}
+
+/// `GET /login`: the sign-in page, or straight on to `next` when already signed in.
+pub(crate) async fn form(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+    browser: Option<Browser>,
+) -> Response {
+    let next = query.get("next").map_or("/settings/tokens", String::as_str);
+    if browser.is_some() {
+        return see_other(safe_next(next));
+    }
+    login_page(&state, StatusCode::OK, None, "", next)
+}
+
+/// `POST /login`: checks the password (and TOTP code), starts a session.
+pub(crate) async fn sign_in(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawForm(body): RawForm,
+) -> Response {
+    let form: HashMap<String, String> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let field = |key: &str| form.get(key).map_or("", String::as_str);
+    // Login CSRF: the nonce in the form must equal the one in this browser's cookie.
+    let nonce_ok = cookie(&headers, LOGIN_COOKIE).is_some_and(|c| {
+        !c.is_empty() && bool::from(c.as_bytes().ct_eq(field("login_nonce").as_bytes()))
+    });
+    if !same_origin(&headers, &state.authz.config().issuer) || !nonce_ok {
+        return forbidden_post();
+    }
+    let next = safe_next(field("next")).to_string();
+    let totp = Some(field("totp")).filter(|t| !t.is_empty());
+    match state
+        .authz
+        .sign_in(field("email"), field("password"), totp)
+        .await
+    {
+        Ok(user) => match state.authz.start_session(&user).await {
+            Ok(session) => {
+                tracing::info!(user = %user.email, "signed in");
+                let mut response = see_other(&next);
+                let ttl = state.authz.config().session_ttl.as_secs() as i64;
+                let headers = response.headers_mut();
+                headers.append(
+                    header::SET_COOKIE,
+                    set_cookie(SESSION_COOKIE, &session, ttl, state.served_over_https()),
+                );
+                headers.append(
+                    header::SET_COOKIE,
+                    set_cookie(LOGIN_COOKIE, "", 0, state.served_over_https()),
+                );
+                response
+            }
+            Err(error) => try_again(&error.description, "/login"),
+        },
+        Err(error) => {
+            tracing::info!(reason = %error, "sign-in refused");
+            let status = match error {
+                SignInError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
+                SignInError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+                _ => StatusCode::UNAUTHORIZED,
+            };
+            login_page(
+                &state,
+                status,
+                Some(error.to_string()),
+                field("email"),
+                &next,
+            )
+        }
+    }
+}
+
+/// `POST /logout`: ends the session, whether or not its user is in a tenant.
+pub(crate) async fn sign_out(
+    State(state): State<AppState>,
+    browser: Option<Browser>,
+    headers: HeaderMap,
+    RawForm(body): RawForm,
+) -> Response {
+    let Some(browser) = browser else {
+        return see_other("/login");
+    };
+    if checked_form(&state, &headers, &browser, &body).is_none() {
+        return forbidden_post();
+    }
+    if let Err(error) = state.authz.end_session(&browser.cookie).await {
+        tracing::error!(%error, "could not end session");
+    }
+    let mut response = see_other("/login");
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, "", 0, state.served_over_https()),
+    );
+    response
+}
+
+/// `GET /`: the tokens page when signed in, else the sign-in page.
+pub(crate) async fn home(browser: Option<Browser>) -> Response {
+    match browser {
+        Some(_) => see_other("/settings/tokens"),
+        None => see_other("/login"),
+    }
+}

@@ -1673,6 +1673,24 @@ mod tests {
         }
     }
 
+    /// FNV-1a over the demo's `{:?}` rendering: any change to the generated data (a table
+    /// entry, an RNG draw, a field) changes it.
+    fn fingerprint(text: &str) -> u64 {
+        text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+    }
+
+    #[test]
+    fn the_demo_is_exactly_what_it_was() {
+        let rendered = format!("{:?}", demo_tenants(today()));
+        assert_eq!(
+            (rendered.len(), fingerprint(&rendered)),
+            (722_759, 4_480_528_274_741_386_726),
+            "the demo dataset changed"
+        );
+    }
+
     #[test]
     fn the_same_day_gives_the_same_data() {
         let a = demo_tenants(today());

@@ -9,13 +9,12 @@ use clap::{Parser, Subcommand};
 use draxis_auth::Scopes;
 use std::sync::Arc;
 
-use draxis_domain::cache::CachedRepository;
 use draxis_domain::entities::Tenant;
 use draxis_domain::ids::IdKind;
 use draxis_domain::repository::{RefKind, RiskRepository};
 use draxis_domain::simulations::{SimulationService, Subject};
+use draxis_dropzone::DropZone;
 use draxis_dropzone::records::{Actor, Decided, Decision, DropZoneStore, ExtractionFilter};
-use draxis_dropzone::{BuiltinExtractor, DropZone, DropZoneLimits};
 use draxis_protocol::types::{AutonomyBand, ProposalState};
 use draxis_store::{SeedOutcome, Store, redact_url};
 
@@ -331,15 +330,9 @@ fn extraction_id(text: &str) -> anyhow::Result<i64> {
 }
 
 fn drop_zone(store: &Store) -> DropZone {
-    DropZone::new(
-        Arc::new(CachedRepository::new(
-            Arc::new(store.clone()),
-            std::time::Duration::ZERO,
-        )),
-        Arc::new(store.clone()),
-        Arc::new(BuiltinExtractor),
-        DropZoneLimits::default(),
-    )
+    draxis_app::App::assemble(store.clone(), &draxis_app::AppConfig::default())
+        .unwrap_or_else(|_| unreachable!())
+        .dropzone
 }
 
 fn when(time: Option<chrono::DateTime<chrono::Utc>>) -> String {

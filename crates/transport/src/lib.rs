@@ -23,7 +23,6 @@ use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, Stream
 use tokio_util::sync::CancellationToken;
 
 pub use mcp::DraxisMcp;
-pub use web::client_metadata::HttpsClientMetadata;
 
 /// What the HTTP edge needs from the layers below.
 #[derive(Clone)]
@@ -48,6 +47,9 @@ impl std::fmt::Debug for AppState {
     }
 }
 
+/// The `Host` values `/api/mcp` always accepts: the loopback names.
+pub const DEFAULT_ALLOWED_HOSTS: [&str; 3] = ["localhost", "127.0.0.1", "::1"];
+
 /// HTTP settings an operator may change.
 #[derive(Debug, Clone)]
 pub struct HttpConfig {
@@ -64,7 +66,7 @@ pub struct HttpConfig {
 impl Default for HttpConfig {
     fn default() -> Self {
         Self {
-            allowed_hosts: vec!["localhost".into(), "127.0.0.1".into(), "::1".into()],
+            allowed_hosts: DEFAULT_ALLOWED_HOSTS.map(String::from).to_vec(),
             allowed_origins: Vec::new(),
             max_body_bytes: 16 * 1024 * 1024,
             shutdown: CancellationToken::new(),

@@ -1,7 +1,7 @@
-//! Fetching Client ID Metadata Documents over https for the authorization server: a
-//! short timeout, a size cap, TLS against the Web PKI (plus an operator-supplied CA),
-//! and no requests to private, loopback or link-local addresses unless allowed, so a
-//! `client_id` cannot make the server probe its own network.
+//! Fetching Client ID Metadata Documents over https for the authorization server (its
+//! `ClientMetadataSource`): a short timeout, a size cap, TLS against the Web PKI (plus an
+//! operator-supplied CA), and no requests to private, loopback or link-local addresses
+//! unless allowed, so a `client_id` cannot make the server probe its own network.
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;

@@ -6,6 +6,7 @@
 //! wires them in; nothing else names hyper's client or rustls.
 
 mod client_metadata;
+mod http1;
 mod plain_http;
 
 pub use client_metadata::HttpsClientMetadata;

@@ -6,6 +6,8 @@ use draxis_dropzone::connectors::{HttpAnswer, HttpFetch, HttpGet};
 use http_body_util::{BodyExt, Empty, Limited};
 use hyper::body::Bytes;
 
+use crate::http1;
+
 /// The Drop Zone's connector fetcher over hyper's HTTP/1 client.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PlainHttp;
@@ -27,15 +29,9 @@ impl HttpFetch for PlainHttp {
         let stream = tokio::net::TcpStream::connect((host, port))
             .await
             .map_err(|e| format!("could not connect to {host}:{port} ({e}); check the URL and that the service is up."))?;
-        let (mut sender, connection) =
-            hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
-                .await
-                .map_err(|e| format!("HTTP handshake with {host}:{port} failed ({e})."))?;
-        tokio::spawn(async move {
-            if let Err(error) = connection.await {
-                tracing::debug!(%error, "http_json connection closed");
-            }
-        });
+        let mut sender = http1::handshake(stream, "http_json")
+            .await
+            .map_err(|e| format!("HTTP handshake with {host}:{port} failed ({e})."))?;
         let path = uri.path_and_query().map_or("/", |p| p.as_str());
         let mut builder = hyper::Request::get(path)
             .header(
@@ -43,10 +39,7 @@ impl HttpFetch for PlainHttp {
                 uri.authority().map_or(host, |a| a.as_str()),
             )
             .header(hyper::header::ACCEPT, accept)
-            .header(
-                hyper::header::USER_AGENT,
-                concat!("draxis/", env!("CARGO_PKG_VERSION")),
-            );
+            .header(hyper::header::USER_AGENT, http1::USER_AGENT);
         for (name, value) in headers {
             builder = builder.header(name.as_str(), value.as_str());
         }

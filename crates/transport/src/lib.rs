@@ -3,7 +3,8 @@
 //! endpoints and metadata, the web console, and `/healthz`.
 //!
 //! This crate knows HTTP and MCP; it never names a database. It receives the domain
-//! services, the token verifier and the authorization server ready-made from the binary.
+//! services, the token verifier and the authorization server ready-made from the
+//! composition root (`draxis-app`), and makes no outbound requests of its own.
 
 mod bearer;
 mod mcp;

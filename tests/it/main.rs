@@ -1,4 +1,4 @@
-//! Cross-crate tests: the real HTTP application (transport + domain + store on a SQLite
+//! Cross-crate tests: the real HTTP application (assembled by `draxis-app` over a SQLite
 //! file) driven in-process, for what the Python end-to-end test cannot reach easily:
 //! revoked and expired tokens, host and origin checks, scopes and last-used times.
 
@@ -12,12 +12,10 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
+use draxis_app::{App, AppConfig};
 use draxis_auth::TokenVerifier;
-use draxis_domain::RiskQueries;
-use draxis_domain::cache::CachedRepository;
-use draxis_dropzone::{BuiltinExtractor, DropZone, DropZoneLimits};
 use draxis_store::Store;
-use draxis_transport::{AppState, HttpConfig, router};
+use draxis_transport::HttpConfig;
 use http::{Request, Response};
 use tower::ServiceExt;
 
@@ -52,29 +50,13 @@ impl TestApp {
             .seed_demo(chrono::Utc::now().date_naive())
             .await
             .unwrap();
-        let oauth =
-            draxis_auth::server::AuthorizationConfig::for_public_url("http://127.0.0.1:8080");
-        let verifier = Arc::new(
-            TokenVerifier::new(Arc::new(store.clone())).with_resource(oauth.resource.clone()),
-        );
-        let authz = draxis_auth::AuthorizationServer::new(Arc::new(store.clone()), oauth);
-        let repository = Arc::new(CachedRepository::new(
-            Arc::new(store.clone()),
-            std::time::Duration::ZERO,
-        ));
-        let dropzone = DropZone::new(
-            repository.clone(),
-            Arc::new(store.clone()),
-            Arc::new(BuiltinExtractor),
-            DropZoneLimits::default(),
-        );
-        let state = AppState {
-            queries: RiskQueries::new(repository),
-            dropzone,
-            verifier: verifier.clone(),
-            authz,
+        let config = AppConfig {
+            http: config,
+            ..AppConfig::default()
         };
-        let app = router(state, &config);
+        let assembled = App::assemble(store.clone(), &config).unwrap();
+        let app = assembled.router();
+        let verifier = assembled.verifier;
         Self {
             store,
             verifier,

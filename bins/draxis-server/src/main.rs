@@ -3,21 +3,15 @@
 mod worker;
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use clap::Parser;
+use draxis_app::{App, AppConfig, AssembleError, ClientMetadataDocuments, allowed_hosts};
 use draxis_auth::server::AuthorizationConfig;
-use draxis_auth::{AuthorizationServer, TokenVerifier};
-use draxis_domain::RiskQueries;
-use draxis_domain::cache::CachedRepository;
-use draxis_domain::simulations::SimulationService;
-use draxis_dropzone::{BuiltinExtractor, DropZone, DropZoneLimits};
+use draxis_dropzone::DropZoneLimits;
 use draxis_store::{SeedOutcome, Store, redact_url};
-use draxis_transport::{
-    AppState, HttpConfig, HttpsClientMetadata, flush_token_use_periodically, router,
-};
+use draxis_transport::{HttpConfig, flush_token_use_periodically};
 use tokio_util::sync::CancellationToken;
 
 /// mimalloc: serving JSON is allocation-heavy and glibc's allocator showed up as a
@@ -176,86 +170,21 @@ async fn main() -> anyhow::Result<()> {
     let local = listener.local_addr()?;
     // With --listen on port 0 the public URL needs the port actually bound.
     let public_url = public_url(args.public_url.as_deref(), local)?;
-    let mut oauth = AuthorizationConfig::for_public_url(&public_url);
-    oauth.access_token_ttl = Duration::from_secs(args.access_token_ttl_secs);
-    oauth.refresh_grace = Duration::from_secs(args.refresh_reuse_grace_secs);
     let shutdown = CancellationToken::new();
-    let verifier = Arc::new(
-        TokenVerifier::new(Arc::new(store.clone()))
-            .with_cache_ttl(Duration::from_millis(args.token_cache_ms))
-            .with_resource(oauth.resource.clone()),
-    );
-    let mut authz = AuthorizationServer::new(Arc::new(store.clone()), oauth);
-    if args.client_metadata_documents {
-        let ca = match &args.client_metadata_ca {
-            Some(path) => Some(
-                std::fs::read(path)
-                    .with_context(|| format!("reading --client-metadata-ca {}", path.display()))?,
-            ),
-            None => None,
-        };
-        let fetcher = HttpsClientMetadata::new(
-            ca.as_deref(),
-            args.client_metadata_allow_private_addresses,
-            Duration::from_secs(5),
-        )
-        .map_err(|why| anyhow::anyhow!("--client-metadata-ca: {why}"))?;
-        authz = authz.with_client_metadata_documents(Arc::new(fetcher));
-    }
-    let repository = Arc::new(CachedRepository::new(
-        Arc::new(store.clone()),
-        Duration::from_millis(args.read_cache_ms),
-    ));
-    let dropzone = DropZone::new(
-        repository.clone(),
-        Arc::new(store.clone()),
-        Arc::new(BuiltinExtractor),
-        DropZoneLimits {
-            max_artifact_bytes: args.max_artifact_bytes,
-            fetch_timeout: Duration::from_secs(args.connector_timeout_secs.max(1)),
-        },
-    );
-    let state = AppState {
-        queries: RiskQueries::new(repository.clone()),
-        dropzone,
-        verifier: verifier.clone(),
-        authz,
-    };
-    let mut allowed_hosts: Vec<String> = vec!["localhost".into(), "127.0.0.1".into(), "::1".into()];
-    allowed_hosts.extend(
-        args.allowed_hosts
-            .iter()
-            .map(|h| h.trim().to_string())
-            .filter(|h| !h.is_empty()),
-    );
-    if let Some(host) = host_of(&public_url) {
-        allowed_hosts.push(host);
-    }
-    if allowed_hosts.iter().any(|h| h == "*") {
-        allowed_hosts.clear();
-    }
-    let config = HttpConfig {
-        allowed_hosts,
-        allowed_origins: args.allowed_origins.clone(),
-        shutdown: shutdown.clone(),
-        // Room for the largest artifact after JSON escaping, so an oversized one still
-        // gets the tool's own error sentence rather than a bare 413.
-        max_body_bytes: args
-            .max_artifact_bytes
-            .saturating_mul(2)
-            .saturating_add(1024 * 1024),
-    };
-    let app = router(state, &config);
+    let config = app_config(&args, &public_url, &shutdown)?;
+    let app = App::assemble(store.clone(), &config).map_err(|error| match error {
+        AssembleError::ClientMetadataCa(why) => anyhow::anyhow!("--client-metadata-ca: {why}"),
+    })?;
+    let router = app.router();
 
-    let simulations = SimulationService::new(repository.clone(), Arc::new(store.clone()));
     let simulation_worker = tokio::spawn(worker::run_simulations(
-        simulations,
-        repository,
+        app.simulations.clone(),
+        app.cache.clone(),
         Duration::from_secs(2),
         shutdown.clone(),
     ));
     let flusher = tokio::spawn(flush_token_use_periodically(
-        verifier,
+        app.verifier.clone(),
         Duration::from_secs(args.token_use_flush_secs.max(1)),
         shutdown.clone(),
     ));
@@ -271,7 +200,7 @@ async fn main() -> anyhow::Result<()> {
         }
     });
     let stop = shutdown.clone();
-    axum::serve(listener, app)
+    axum::serve(listener, router)
         .with_graceful_shutdown(async move {
             wait_for_signal().await;
             tracing::info!("shutting down");
@@ -283,6 +212,54 @@ async fn main() -> anyhow::Result<()> {
     simulation_worker.await.ok();
     store.close().await;
     Ok(())
+}
+
+/// The application's configuration from the command line, for `public_url`.
+fn app_config(
+    args: &Args,
+    public_url: &str,
+    shutdown: &CancellationToken,
+) -> anyhow::Result<AppConfig> {
+    let mut oauth = AuthorizationConfig::for_public_url(public_url);
+    oauth.access_token_ttl = Duration::from_secs(args.access_token_ttl_secs);
+    oauth.refresh_grace = Duration::from_secs(args.refresh_reuse_grace_secs);
+    let client_metadata = if args.client_metadata_documents {
+        let extra_ca_pem = match &args.client_metadata_ca {
+            Some(path) => Some(
+                std::fs::read(path)
+                    .with_context(|| format!("reading --client-metadata-ca {}", path.display()))?,
+            ),
+            None => None,
+        };
+        Some(ClientMetadataDocuments {
+            extra_ca_pem,
+            allow_private_addresses: args.client_metadata_allow_private_addresses,
+            timeout: Duration::from_secs(5),
+        })
+    } else {
+        None
+    };
+    Ok(AppConfig {
+        oauth,
+        read_cache_ttl: Duration::from_millis(args.read_cache_ms),
+        token_cache_ttl: Duration::from_millis(args.token_cache_ms),
+        limits: DropZoneLimits {
+            max_artifact_bytes: args.max_artifact_bytes,
+            fetch_timeout: Duration::from_secs(args.connector_timeout_secs.max(1)),
+        },
+        client_metadata,
+        http: HttpConfig {
+            allowed_hosts: allowed_hosts(&args.allowed_hosts, public_url),
+            allowed_origins: args.allowed_origins.clone(),
+            shutdown: shutdown.clone(),
+            // Room for the largest artifact after JSON escaping, so an oversized one still
+            // gets the tool's own error sentence rather than a bare 413.
+            max_body_bytes: args
+                .max_artifact_bytes
+                .saturating_mul(2)
+                .saturating_add(1024 * 1024),
+        },
+    })
 }
 
 /// The public URL: as configured (validated), or `http://<listen address>`.
@@ -302,16 +279,6 @@ fn public_url(configured: Option<&str>, listen: SocketAddr) -> anyhow::Result<St
         );
     }
     Ok(url)
-}
-
-/// The host name of a URL (for the allowed-hosts list).
-fn host_of(url: &str) -> Option<String> {
-    let rest = url.split_once("://")?.1;
-    let host = match rest.strip_prefix('[') {
-        Some(v6) => v6.split(']').next()?,
-        None => rest.split(':').next()?,
-    };
-    Some(host.to_string())
 }
 
 async fn wait_for_signal() {

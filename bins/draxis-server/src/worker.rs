@@ -5,14 +5,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use draxis_domain::cache::CachedRepository;
+use draxis_domain::cache::CacheInvalidation;
 use draxis_domain::simulations::SimulationService;
 use tokio_util::sync::CancellationToken;
 
 /// Runs until `shutdown`, looking for queued runs every `every`.
 pub async fn run_simulations(
     service: SimulationService,
-    cache: Arc<CachedRepository>,
+    cache: Arc<dyn CacheInvalidation>,
     every: Duration,
     shutdown: CancellationToken,
 ) {

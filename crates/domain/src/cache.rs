@@ -3,6 +3,8 @@
 //! and shared for a short time-to-live. Writes made through this process call
 //! [`CachedRepository::invalidate`]; writes made elsewhere (another replica, the admin
 //! CLI) become visible within the TTL. History, assets and lookups always go to storage.
+//!
+//! Services that write depend on [`CacheInvalidation`], not on the decorator itself.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -15,6 +17,18 @@ use draxis_auth::TenantId;
 use crate::entities::*;
 use crate::paging::SortKey;
 use crate::repository::{RefKind, RiskRepository, Rows, StorageResult};
+
+/// What a service that writes tells the read cache, so that reads made through this
+/// process see the write at once.
+pub trait CacheInvalidation: Send + Sync {
+    /// Forgets everything cached for `tenant`: the next read goes to storage.
+    fn invalidate(&self, tenant: TenantId);
+
+    /// Adds `count` to one cached integration's pending-review count (a submission just
+    /// queued proposals), so its list need not be reloaded; does nothing when the list is
+    /// not cached.
+    fn add_pending_reviews(&self, tenant: TenantId, integration_id: i64, count: u64);
+}
 
 /// One cached list: when it was loaded, the rows, and whether a reload is under way.
 struct Cached<T> {
@@ -141,6 +155,18 @@ impl CachedRepository {
             });
         }
         Ok(rows)
+    }
+}
+
+impl CacheInvalidation for CachedRepository {
+    fn invalidate(&self, tenant: TenantId) {
+        CachedRepository::invalidate(self, tenant);
+    }
+
+    fn add_pending_reviews(&self, tenant: TenantId, integration_id: i64, count: u64) {
+        self.update_integration(tenant, integration_id, |i| {
+            i.pending_review_count += count;
+        });
     }
 }
 

@@ -1,12 +1,13 @@
 //! Connectors: integrations that fetch their own artifacts. `http_json` GETs a configured
 //! URL; `directory` reads the files of a configured folder. What they fetch goes through
-//! the same hash-deduplicated intake as a drop zone submission.
+//! the same hash-deduplicated intake as a drop zone submission. The network itself is
+//! behind [`HttpFetch`], implemented in `draxis-outbound`.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
+use async_trait::async_trait;
 use draxis_protocol::types::IntegrationKind;
-use http_body_util::{BodyExt, Empty, Limited};
-use hyper::body::Bytes;
 use serde::Deserialize;
 
 use crate::service::DropZoneLimits;
@@ -26,7 +27,7 @@ pub struct Fetched {
 struct HttpJsonConfig {
     url: String,
     #[serde(default)]
-    headers: std::collections::BTreeMap<String, String>,
+    headers: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -40,6 +41,7 @@ struct DirectoryConfig {
 
 /// Fetches a connector's artifacts; the error is a sentence for the caller.
 pub async fn fetch(
+    http: &dyn HttpFetch,
     kind: IntegrationKind,
     config: &str,
     limits: &DropZoneLimits,
@@ -55,7 +57,7 @@ pub async fn fetch(
             })?;
             tokio::time::timeout(
                 limits.fetch_timeout,
-                http_get(&config, limits.max_artifact_bytes),
+                http_get(http, &config, limits.max_artifact_bytes),
             )
             .await
             .map_err(|_| {
@@ -79,8 +81,61 @@ pub async fn fetch(
     }
 }
 
-async fn http_get(config: &HttpJsonConfig, max_bytes: usize) -> Result<Fetched, String> {
-    let uri: hyper::Uri = config
+/// A GET over plain http, as an `http_json` connector makes it.
+#[derive(Debug, Clone, Copy)]
+pub struct HttpGet<'a> {
+    /// The URL as configured, for sentences.
+    pub url: &'a str,
+    /// The same URL parsed; its scheme is `http` and it has a host.
+    pub uri: &'a http::Uri,
+    /// The `Accept` header.
+    pub accept: &'a str,
+    /// Headers from the connector's configuration, sent after the standard ones.
+    pub headers: &'a BTreeMap<String, String>,
+    /// Most body bytes read.
+    pub max_bytes: usize,
+}
+
+/// What the server answered.
+#[derive(Debug, Clone)]
+pub struct HttpAnswer {
+    pub status: http::StatusCode,
+    /// The `Content-Type` header as sent, if any.
+    pub content_type: Option<String>,
+    /// The body, read only for a success status.
+    pub body: Vec<u8>,
+}
+
+/// How connectors reach the network. Implemented outside this crate (by
+/// `draxis-outbound`) and handed to [`crate::DropZone`] by the composition root; an
+/// error is a sentence for the caller.
+#[async_trait]
+pub trait HttpFetch: Send + Sync {
+    async fn get(&self, request: HttpGet<'_>) -> Result<HttpAnswer, String>;
+}
+
+/// A process without outbound HTTP (tests, tools that never run `http_json` connectors):
+/// every fetch is refused with a sentence.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoHttp;
+
+#[async_trait]
+impl HttpFetch for NoHttp {
+    async fn get(&self, request: HttpGet<'_>) -> Result<HttpAnswer, String> {
+        Err(format!(
+            "this process makes no outbound HTTP requests, so {} was not fetched; run the \
+             integration from draxis-server.",
+            request.url
+        ))
+    }
+}
+
+async fn http_get(
+    http: &dyn HttpFetch,
+    config: &HttpJsonConfig,
+    max_bytes: usize,
+) -> Result<Fetched, String> {
+    let uri: http::Uri = config
         .url
         .parse()
         .map_err(|e| format!("its URL `{}` does not parse ({e}).", config.url))?;
@@ -96,66 +151,30 @@ async fn http_get(config: &HttpJsonConfig, max_bytes: usize) -> Result<Fetched, 
         }
         _ => return Err(format!("its URL `{}` must start with http://.", config.url)),
     }
-    let host = uri
-        .host()
-        .ok_or_else(|| format!("its URL `{}` has no host.", config.url))?;
-    let port = uri.port_u16().unwrap_or(80);
-    let stream = tokio::net::TcpStream::connect((host, port))
-        .await
-        .map_err(|e| format!("could not connect to {host}:{port} ({e}); check the URL and that the service is up."))?;
-    let (mut sender, connection) =
-        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
-            .await
-            .map_err(|e| format!("HTTP handshake with {host}:{port} failed ({e})."))?;
-    tokio::spawn(async move {
-        if let Err(error) = connection.await {
-            tracing::debug!(%error, "http_json connection closed");
-        }
-    });
-    let path = uri.path_and_query().map_or("/", |p| p.as_str());
-    let mut request = hyper::Request::get(path)
-        .header(
-            hyper::header::HOST,
-            uri.authority().map_or(host, |a| a.as_str()),
-        )
-        .header(hyper::header::ACCEPT, "application/json, text/*;q=0.8")
-        .header(
-            hyper::header::USER_AGENT,
-            concat!("draxis/", env!("CARGO_PKG_VERSION")),
-        );
-    for (name, value) in &config.headers {
-        request = request.header(name.as_str(), value.as_str());
+    if uri.host().is_none() {
+        return Err(format!("its URL `{}` has no host.", config.url));
     }
-    let request = request
-        .body(Empty::<Bytes>::new())
-        .map_err(|e| format!("its headers are not valid HTTP ({e})."))?;
-    let response = sender
-        .send_request(request)
-        .await
-        .map_err(|e| format!("the request to {} failed ({e}).", config.url))?;
-    let status = response.status();
+    let answer = http
+        .get(HttpGet {
+            url: &config.url,
+            uri: &uri,
+            accept: "application/json, text/*;q=0.8",
+            headers: &config.headers,
+            max_bytes,
+        })
+        .await?;
+    let status = answer.status;
     if !status.is_success() {
         return Err(format!(
             "{} answered HTTP {status}; check the URL and any credentials in its headers.",
             config.url
         ));
     }
-    let mime_type = response
-        .headers()
-        .get(hyper::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
+    let mime_type = answer
+        .content_type
+        .as_deref()
         .map(|v| v.split(';').next().unwrap_or(v).trim().to_string());
-    let body = Limited::new(response.into_body(), max_bytes)
-        .collect()
-        .await
-        .map_err(|e| {
-            format!(
-                "reading the answer of {} failed ({e}); it may exceed the {max_bytes}-byte limit.",
-                config.url
-            )
-        })?
-        .to_bytes();
-    let content = String::from_utf8(body.to_vec()).map_err(|_| {
+    let content = String::from_utf8(answer.body).map_err(|_| {
         format!(
             "{} answered with bytes that are not UTF-8 text.",
             config.url

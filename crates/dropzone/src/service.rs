@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use draxis_auth::{Principal, TenantId};
-use draxis_domain::cache::CachedRepository;
+use draxis_domain::cache::CacheInvalidation;
 use draxis_domain::entities::{Integration, Kri};
 use draxis_domain::ids::IdKind;
 use draxis_domain::repository::{RiskRepository, Rows};
@@ -20,7 +20,7 @@ use draxis_protocol::types::{
 };
 use sha2::{Digest, Sha256};
 
-use crate::connectors::{self, Fetched};
+use crate::connectors::{self, Fetched, HttpFetch};
 use crate::extract::{Artifact, Extractor};
 use crate::records::{
     Actor, Decided, Decision, DropZoneStore, ExtractionFilter, Inserted, NewArtifact,
@@ -55,7 +55,9 @@ const INLINE_EXTRACTION_BYTES: usize = 256 * 1024;
 /// The Drop Zone, shared by every request.
 #[derive(Clone)]
 pub struct DropZone {
-    repo: Arc<CachedRepository>,
+    repo: Arc<dyn RiskRepository>,
+    cache: Arc<dyn CacheInvalidation>,
+    http: Arc<dyn HttpFetch>,
     store: Arc<dyn DropZoneStore>,
     extractor: Arc<dyn Extractor>,
     limits: DropZoneLimits,
@@ -125,14 +127,20 @@ fn storage(error: StorageError) -> QueryError {
 }
 
 impl DropZone {
+    /// Reads through `repo`, tells `cache` what it wrote, and fetches `http_json`
+    /// connectors through `http`.
     pub fn new(
-        repo: Arc<CachedRepository>,
+        repo: Arc<dyn RiskRepository>,
+        cache: Arc<dyn CacheInvalidation>,
         store: Arc<dyn DropZoneStore>,
         extractor: Arc<dyn Extractor>,
+        http: Arc<dyn HttpFetch>,
         limits: DropZoneLimits,
     ) -> Self {
         Self {
             repo,
+            cache,
+            http,
             store,
             extractor,
             limits,
@@ -197,7 +205,7 @@ impl DropZone {
             .decide(tenant, extraction_id, decision, actor)
             .await
             .map_err(storage)?;
-        self.repo.invalidate(tenant);
+        self.cache.invalidate(tenant);
         Ok(decided)
     }
 
@@ -428,9 +436,8 @@ impl DropZone {
                 .filter(|e| e.state == ProposalState::PendingReview)
                 .count() as u64;
             if pending > 0 {
-                self.repo.update_integration(tenant, integration.id, |i| {
-                    i.pending_review_count += pending;
-                });
+                self.cache
+                    .add_pending_reviews(tenant, integration.id, pending);
             }
         }
         Ok(inserted)
@@ -523,7 +530,14 @@ impl DropZone {
         let mut counts = RunCounts::default();
         if integration.kind != IntegrationKind::DropZone {
             let config = self.store_config(tenant, integration.id).await?;
-            let fetched = match connectors::fetch(integration.kind, &config, &self.limits).await {
+            let fetched = match connectors::fetch(
+                self.http.as_ref(),
+                integration.kind,
+                &config,
+                &self.limits,
+            )
+            .await
+            {
                 Ok(items) => items,
                 Err(error) => {
                     let run_id = self
@@ -531,7 +545,7 @@ impl DropZone {
                         .record_failed_run(tenant, integration.id, started_at, &error, actor)
                         .await
                         .map_err(storage)?;
-                    self.repo.invalidate(tenant);
+                    self.cache.invalidate(tenant);
                     return Err(QueryError::InvalidArgument(format!(
                         "{} failed ({}): {error}",
                         integration.name,
@@ -576,7 +590,7 @@ impl DropZone {
             .materialize(tenant, integration.id, started_at, &counts, actor)
             .await
             .map_err(storage)?;
-        self.repo.invalidate(tenant);
+        self.cache.invalidate(tenant);
         let pending = self
             .store
             .pending_review_count(tenant, integration.id)

@@ -3,7 +3,8 @@
 //! endpoints and metadata, the web console, and `/healthz`.
 //!
 //! This crate knows HTTP and MCP; it never names a database. It receives the domain
-//! services, the token verifier and the authorization server ready-made from the binary.
+//! services, the token verifier and the authorization server ready-made from the
+//! composition root (`draxis-app`), and makes no outbound requests of its own.
 
 mod bearer;
 mod mcp;
@@ -24,7 +25,6 @@ use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, Stream
 use tokio_util::sync::CancellationToken;
 
 pub use mcp::DraxisMcp;
-pub use web::client_metadata::HttpsClientMetadata;
 
 /// What the HTTP edge needs from the layers below.
 #[derive(Clone)]
@@ -49,6 +49,9 @@ impl std::fmt::Debug for AppState {
     }
 }
 
+/// The `Host` values `/api/mcp` always accepts: the loopback names.
+pub const DEFAULT_ALLOWED_HOSTS: [&str; 3] = ["localhost", "127.0.0.1", "::1"];
+
 /// HTTP settings an operator may change.
 #[derive(Debug, Clone)]
 pub struct HttpConfig {
@@ -65,7 +68,7 @@ pub struct HttpConfig {
 impl Default for HttpConfig {
     fn default() -> Self {
         Self {
-            allowed_hosts: vec!["localhost".into(), "127.0.0.1".into(), "::1".into()],
+            allowed_hosts: DEFAULT_ALLOWED_HOSTS.map(String::from).to_vec(),
             allowed_origins: Vec::new(),
             max_body_bytes: 16 * 1024 * 1024,
             shutdown: CancellationToken::new(),

@@ -19,9 +19,11 @@ async fn drop_zone_dedupes_materializes_and_records(fixture: &Fixture) {
         std::time::Duration::ZERO,
     ));
     let zone = DropZone::new(
+        repo.clone(),
         repo,
         Arc::new(store.clone()),
         Arc::new(BuiltinExtractor),
+        Arc::new(draxis_dropzone::connectors::NoHttp),
         DropZoneLimits::default(),
     );
     let who = principal(acme);

@@ -4,7 +4,6 @@
 //! security headers; every state-changing form checks a CSRF token bound to the session
 //! and refuses cross-site posts.
 
-pub mod client_metadata;
 pub(crate) mod console;
 pub(crate) mod oauth;
 

@@ -1,7 +1,7 @@
-//! Fetching Client ID Metadata Documents over https for the authorization server: a
-//! short timeout, a size cap, TLS against the Web PKI (plus an operator-supplied CA),
-//! and no requests to private, loopback or link-local addresses unless allowed, so a
-//! `client_id` cannot make the server probe its own network.
+//! Fetching Client ID Metadata Documents over https for the authorization server (its
+//! `ClientMetadataSource`): a short timeout, a size cap, TLS against the Web PKI (plus an
+//! operator-supplied CA), and no requests to private, loopback or link-local addresses
+//! unless allowed, so a `client_id` cannot make the server probe its own network.
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -12,6 +12,8 @@ use http_body_util::{BodyExt, Empty, Limited};
 use hyper::body::Bytes;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
+
+use crate::http1;
 
 /// The https fetcher behind `--client-metadata-documents`.
 pub struct HttpsClientMetadata {
@@ -92,24 +94,15 @@ impl HttpsClientMetadata {
             .connect(name, tcp)
             .await
             .map_err(|e| format!("TLS with {host} failed ({e})"))?;
-        let (mut sender, connection) =
-            hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(tls))
-                .await
-                .map_err(|e| format!("HTTP with {host} failed ({e})"))?;
-        tokio::spawn(async move {
-            if let Err(error) = connection.await {
-                tracing::debug!(%error, "client metadata connection closed");
-            }
-        });
+        let mut sender = http1::handshake(tls, "client metadata")
+            .await
+            .map_err(|e| format!("HTTP with {host} failed ({e})"))?;
         let path = uri.path_and_query().map_or("/", |p| p.as_str());
         let authority = uri.authority().map_or(host.as_str(), |a| a.as_str());
         let request = hyper::Request::get(path)
             .header(hyper::header::HOST, authority)
             .header(hyper::header::ACCEPT, "application/json")
-            .header(
-                hyper::header::USER_AGENT,
-                concat!("draxis/", env!("CARGO_PKG_VERSION")),
-            )
+            .header(hyper::header::USER_AGENT, http1::USER_AGENT)
             .body(Empty::<Bytes>::new())
             .map_err(|e| e.to_string())?;
         let response = sender

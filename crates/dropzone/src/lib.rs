@@ -3,10 +3,9 @@
 //! catalog; autonomy bands decide which proposals need a human.
 
 pub mod connectors;
-/// The Drop Zone's storage contract, defined beside the register's in `draxis-domain`.
-pub use draxis_domain::dropzone as records;
 pub mod extract;
 pub mod figures;
+pub mod records;
 pub mod service;
 pub mod vocabulary;
 

@@ -4,8 +4,8 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use draxis_domain::TenantId;
-use draxis_domain::dropzone::*;
 use draxis_domain::repository::StorageResult;
+use draxis_dropzone::records::*;
 use draxis_protocol::types::{AutonomyBand, ProposalState};
 use serde_json::json;
 use sqlx::any::AnyRow;

@@ -2,6 +2,7 @@
 //! what AI clients and tools send and proposes observations against the tenant's KRI
 //! catalog; autonomy bands decide which proposals need a human.
 
+pub mod band;
 pub mod connectors;
 pub mod extract;
 pub mod figures;

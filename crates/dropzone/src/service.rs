@@ -386,11 +386,7 @@ impl DropZone {
                         .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
                         .map(|t| t.with_timezone(&Utc))
                         .filter(|t| *t <= Utc::now() + chrono::Duration::days(1)),
-                    state: if band.accepts(p.confidence) {
-                        ProposalState::AutoAccepted
-                    } else {
-                        ProposalState::PendingReview
-                    },
+                    state: crate::band::initial_state(band, p.confidence),
                     confidence: p.confidence,
                     reasons: p.reasons,
                     line_start: p.span.line_start,

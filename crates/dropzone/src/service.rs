@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use draxis_auth::{Principal, TenantId};
 use draxis_domain::cache::CachedRepository;
 use draxis_domain::entities::{Integration, Kri};
@@ -369,23 +369,20 @@ impl DropZone {
             )
         };
         let band = self.band(tenant).await?;
-        let by_slug: HashMap<&str, &Kri> = kris.iter().map(|k| (k.slug.as_str(), k)).collect();
+        // A stated time more than a day ahead is a typo or a clock error, not a date.
+        let latest_plausible = Utc::now() + chrono::Duration::days(1);
         let extractions = extraction
             .proposals
             .into_iter()
             .filter_map(|p| {
-                let kri = by_slug.get(p.kri_slug.as_str())?;
+                // The catalog was built from this list, in its order.
+                let kri = kris.get(p.kri)?;
                 Some(NewExtraction {
                     kri_id: kri.id,
                     kri_slug: kri.slug.clone(),
                     kri_unit: kri.unit.clone(),
                     value: p.value,
-                    observed_at: p
-                        .observed_at
-                        .as_deref()
-                        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-                        .map(|t| t.with_timezone(&Utc))
-                        .filter(|t| *t <= Utc::now() + chrono::Duration::days(1)),
+                    observed_at: p.observed_at.filter(|t| *t <= latest_plausible),
                     state: crate::band::initial_state(band, p.confidence),
                     confidence: p.confidence,
                     reasons: p.reasons,

@@ -12,18 +12,22 @@ fn catalog() -> KriCatalog {
 
 /// Extracts `content` and checks it found exactly `want` (slug, value, auto-accepted?).
 fn check(content: &str, mime: Option<&str>, want: &[(&str, f64, bool)]) {
+    let catalog = catalog();
     let extraction = BuiltinExtractor.extract(
         &Artifact {
             content,
             filename: None,
             mime_type: mime,
         },
-        &catalog(),
+        &catalog,
     );
     let got: Vec<(String, f64, bool)> = extraction
         .proposals
         .iter()
-        .map(|p| (p.kri_slug.clone(), p.value, p.confidence >= 0.85))
+        .map(|p| {
+            let slug = catalog.entry(p.kri).slug.clone();
+            (slug, p.value, p.confidence >= 0.85)
+        })
         .collect();
     for p in &extraction.proposals {
         assert!(

@@ -11,8 +11,11 @@ mod lines;
 mod prose;
 mod table;
 
-use crate::figures::{Figure, convert};
 use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+
+use crate::figures::{Figure, convert};
 
 use crate::vocabulary::{
     KriCatalog, LabelMatch, PhraseKind, Token, WordCache, WordClass, tokenize_cached,
@@ -37,10 +40,11 @@ pub struct Span {
 /// One proposed KRI observation.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Proposal {
-    pub kri_slug: String,
+    /// The KRI, by its position in the catalog extracted against ([`KriCatalog::entry`]).
+    pub kri: usize,
     pub value: f64,
-    /// RFC 3339, when the artifact states when the value was observed.
-    pub observed_at: Option<String>,
+    /// When the artifact states the value was observed.
+    pub observed_at: Option<DateTime<Utc>>,
     pub confidence: f64,
     pub reasons: Vec<String>,
     pub span: Span,
@@ -569,7 +573,6 @@ impl<'a> Collector<'a> {
     fn finish(mut self) -> Extraction {
         self.fold_pending();
         let Self {
-            catalog,
             text,
             by_kri,
             skipped,
@@ -617,9 +620,9 @@ impl<'a> Collector<'a> {
             }
             let confidence = (chosen.confidence.clamp(0.05, 0.99) * 100.0).round() / 100.0;
             proposals.push(Proposal {
-                kri_slug: catalog.entry(chosen.kri).slug.clone(),
+                kri: chosen.kri,
                 value: chosen.value,
-                observed_at: chosen.observed_at,
+                observed_at: chosen.observed_at.as_deref().and_then(stated_time),
                 confidence,
                 reasons: chosen.reasons.iter().map(Reason::render).collect(),
                 span: span_of(text, chosen.span),
@@ -792,6 +795,14 @@ fn snake_into(key: &str, human: &mut String, out: &mut String) {
             out.extend(c.to_lowercase());
         }
     }
+}
+
+/// A date [`find_iso_date`] found, as a time; `None` for a day or hour that does not exist
+/// ("2026-02-30").
+fn stated_time(rfc3339: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(rfc3339)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 /// The first ISO 8601 date (with its time, when given) in `text`, as RFC 3339.

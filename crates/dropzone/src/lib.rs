@@ -4,9 +4,11 @@
 
 pub mod band;
 pub mod connectors;
+pub mod evidence;
 pub mod extract;
 pub mod figures;
 pub mod records;
+pub mod review;
 pub mod service;
 pub mod vocabulary;
 

@@ -2,14 +2,12 @@
 //! URL; `directory` reads the files of a configured folder. What they fetch goes through
 //! the same hash-deduplicated intake as a drop zone submission.
 
-use std::time::Duration;
-
 use draxis_protocol::types::IntegrationKind;
 use http_body_util::{BodyExt, Empty, Limited};
 use hyper::body::Bytes;
 use serde::Deserialize;
 
-use crate::service::DropZoneLimits;
+use crate::limits::DropZoneLimits;
 
 /// One artifact a connector fetched.
 #[derive(Debug, Clone)]
@@ -250,6 +248,3 @@ fn mime_from_name(name: &str) -> Option<String> {
         .to_string(),
     )
 }
-
-/// How long a connector fetch may take by default.
-pub const DEFAULT_FETCH_TIMEOUT: Duration = Duration::from_secs(30);

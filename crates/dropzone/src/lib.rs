@@ -7,11 +7,13 @@ pub mod connectors;
 pub mod evidence;
 pub mod extract;
 pub mod figures;
+pub mod limits;
 pub mod records;
 pub mod review;
 pub mod service;
 pub mod vocabulary;
 
 pub use extract::{Artifact, BuiltinExtractor, Extraction, Extractor, Proposal, Span};
-pub use service::{DropZone, DropZoneLimits, sha256_hex};
+pub use limits::DropZoneLimits;
+pub use service::{DropZone, sha256_hex};
 pub use vocabulary::{CatalogEntry, KriCatalog, KriUnit};

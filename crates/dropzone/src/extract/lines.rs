@@ -5,8 +5,10 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
+use super::collector::{Collector, Labelled};
+use super::prose;
 use super::table::{self, Row};
-use super::{Collector, Labelled, humanize, prose};
+use super::text::humanize;
 use crate::figures::{Figure, figures};
 use crate::vocabulary::Token;
 
@@ -418,7 +420,7 @@ fn logfmt(c: &mut Collector<'_>, line: &str, at: usize) -> bool {
     }
     for (key, value, start, end) in &pairs {
         let value_at = at + end - value.len() - usize::from(line[..*end].ends_with('"'));
-        if let Some(figure) = super::super::figures::first_figure(value, value_at)
+        if let Some(figure) = crate::figures::first_figure(value, value_at)
             && value.trim().len() <= figure.end - figure.start + 1
         {
             c.labelled(Labelled {

@@ -2,8 +2,9 @@
 //! assessment". Each clause pairs KRI phrases with the nearest figures; figures
 //! introduced as previous values or targets ("down from 12", "goal of 95%") never pair.
 
+use super::candidates::Reason;
+use super::collector::Collector;
 use super::lines::preceded_by;
-use super::{Collector, Reason};
 use crate::figures::{Figure, convert, figures};
 use crate::vocabulary::{PhraseKind, Token, WordClass};
 

@@ -234,6 +234,18 @@ fn goals_bounds_and_past_values_are_not_observations() {
 }
 
 #[test]
+fn a_value_that_was_is_not_the_current_one() {
+    check(
+        "Patch compliance: was 88%, now 91.3%\nMTTD: last 40 hours, 31 hours this week",
+        Some("text/plain"),
+        &[
+            ("patch_compliance_pct", 91.3, true),
+            ("mean_time_to_detect_hours", 31.0, true),
+        ],
+    );
+}
+
+#[test]
 fn prometheus_labels_with_commas_are_not_a_csv() {
     check(
         "http_requests_total{route=\"/a\",code=\"200\"} 10\nhttp_requests_total{route=\"/b\",code=\"200\"} 12\nhttp_requests_total{route=\"/c\",code=\"500\"} 1\ncloud_public_buckets{provider=\"aws\",region=\"eu\"} 2\n",

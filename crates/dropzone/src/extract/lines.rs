@@ -10,7 +10,7 @@ use super::prose;
 use super::table::{self, Row};
 use super::text::humanize;
 use crate::figures::{Figure, figures};
-use crate::vocabulary::Token;
+use crate::vocabulary::{Token, introduces_reference, last_words_include};
 
 struct Sample {
     name: String,
@@ -19,27 +19,6 @@ struct Sample {
     start: usize,
     end: usize,
 }
-
-/// Words before a figure that make it a reference, not the observation.
-const REFERENCE_BEFORE: &[&str] = &[
-    "target",
-    "goal",
-    "objective",
-    "previous",
-    "previously",
-    "prior",
-    "last",
-    "from",
-    "baseline",
-    "sla",
-    "threshold",
-    "was",
-    "vs",
-    "versus",
-    "budget",
-    "expected",
-    "limit",
-];
 
 pub(crate) fn scan(c: &mut Collector<'_>, text: &str) {
     let lines: Vec<(usize, &str)> = {
@@ -229,22 +208,20 @@ fn split_key_value(body: &str) -> Option<(&str, &str, usize)> {
     None
 }
 
+/// Words before a figure in a value that make it the past one: a `key: value` line states
+/// the current value, so "was" introduces the previous one ("Patch compliance: was 88%,
+/// now 91%"), where prose says "was" of the current figure ("MTTD was 31 hours").
+const PAST_BEFORE: &[&str] = &["was"];
+
 /// The observation among a value's figures: the first not introduced as a target or a
 /// previous value, and not a year.
 pub(crate) fn pick_figure(value: &str, base: usize, spelled: bool) -> Option<Figure> {
-    figures(value, base, spelled)
-        .into_iter()
-        .find(|f| !f.year_like && !preceded_by(&value[..f.start - base], REFERENCE_BEFORE))
-}
-
-/// One of `words` is among the last two words of `before`.
-pub(crate) fn preceded_by(before: &str, words: &[&str]) -> bool {
-    before
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .rev()
-        .take(2)
-        .any(|w| words.iter().any(|x| x.eq_ignore_ascii_case(w)))
+    figures(value, base, spelled).into_iter().find(|f| {
+        !f.year_like && {
+            let before = &value[..f.start - base];
+            !introduces_reference(before) && !last_words_include(before, PAST_BEFORE)
+        }
+    })
 }
 
 fn key_value(

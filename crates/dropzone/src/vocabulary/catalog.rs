@@ -126,9 +126,11 @@ impl KriCatalog {
             (REFERENCE, WordClass::Reference),
             (QUALIFIER, WordClass::Qualifier),
         ] {
+            // A word in two lists keeps the first class ("from" and "was" are glue in
+            // a label; before a figure they make it a reference).
             for word in list {
                 normalize_word(word, &mut buf);
-                catalog.classes.insert(buf.clone(), class);
+                catalog.classes.entry(buf.clone()).or_insert(class);
             }
         }
         for (kri, entry) in entries.iter().enumerate() {

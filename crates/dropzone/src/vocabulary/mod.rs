@@ -11,4 +11,4 @@ mod words;
 pub use catalog::{CatalogEntry, KriCatalog, KriUnit, PhraseKind};
 pub use matching::{LabelMatch, ProseMatch};
 pub use tokens::{Token, WordCache, tokenize, tokenize_cached};
-pub use words::{WordClass, normalize_word};
+pub use words::{REFERENCE, WordClass, introduces_reference, last_words_include, normalize_word};

@@ -42,7 +42,11 @@ pub(super) const SOFT: &[&str] = &[
     "nb",
     "qty",
 ];
-pub(super) const REFERENCE: &[&str] = &[
+/// Words that name a reference figure, not an observation: a label holding one is a
+/// target, a previous value or a change, and so is a figure one of them introduces ("down
+/// from 12", "goal of 95%"). The one list the label matcher, the line reader and the prose
+/// reader share.
+pub const REFERENCE: &[&str] = &[
     "target",
     "goal",
     "objective",
@@ -50,7 +54,13 @@ pub(super) const REFERENCE: &[&str] = &[
     "budget",
     "baseline",
     "previous",
+    "previously",
     "prior",
+    "last",
+    "from",
+    "sla",
+    "vs",
+    "versus",
     "forecast",
     "projected",
     "projection",
@@ -76,6 +86,22 @@ pub(super) const REFERENCE: &[&str] = &[
     "aim",
     "aims",
 ];
+
+/// Whether one of the last two words of `before` is a [`REFERENCE`] word: the figure that
+/// follows is not an observation.
+pub fn introduces_reference(before: &str) -> bool {
+    last_words_include(before, REFERENCE)
+}
+
+/// Whether one of `words` is among the last two words of `before`.
+pub fn last_words_include(before: &str, words: &[&str]) -> bool {
+    before
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(2)
+        .any(|w| words.iter().any(|x| x.eq_ignore_ascii_case(w)))
+}
 pub(super) const QUALIFIER: &[&str] = &[
     "contractor",
     "contractors",

@@ -4,7 +4,6 @@
 
 pub mod cache;
 pub mod demo;
-pub mod dropzone;
 pub mod entities;
 pub mod error;
 pub mod ids;

@@ -4,13 +4,12 @@
 //! behind [`HttpFetch`], implemented in `draxis-outbound`.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use async_trait::async_trait;
 use draxis_protocol::types::IntegrationKind;
 use serde::Deserialize;
 
-use crate::service::DropZoneLimits;
+use crate::limits::DropZoneLimits;
 
 /// One artifact a connector fetched.
 #[derive(Debug, Clone)]
@@ -269,6 +268,3 @@ fn mime_from_name(name: &str) -> Option<String> {
         .to_string(),
     )
 }
-
-/// How long a connector fetch may take by default.
-pub const DEFAULT_FETCH_TIMEOUT: Duration = Duration::from_secs(30);

@@ -57,7 +57,7 @@ fn dev_corpus_meets_expectations() {
         for p in &extraction.proposals {
             println!(
                 "{file}: {} = {} ({:.2}) lines {}-{} {:?} {:?}",
-                p.kri_slug,
+                catalog.entry(p.kri).slug,
                 p.value,
                 p.confidence,
                 p.span.line_start,
@@ -75,26 +75,31 @@ fn dev_corpus_meets_expectations() {
             let right = expect
                 .iter()
                 .chain(&pending)
-                .any(|(s, v)| *s == p.kri_slug && (v - p.value).abs() < 1e-6);
+                .any(|(s, v)| *s == catalog.entry(p.kri).slug && (v - p.value).abs() < 1e-6);
             if right {
                 correct += 1;
-            } else if must_not_accept.contains(&p.kri_slug.as_str()) && p.confidence < BALANCED {
+            } else if must_not_accept.contains(&catalog.entry(p.kri).slug.as_str())
+                && p.confidence < BALANCED
+            {
                 correct += 1; // Left for a human, as it must be.
             } else {
                 failures.push(format!(
                     "{file}: unexpected {} = {} ({})",
-                    p.kri_slug, p.value, p.confidence
+                    catalog.entry(p.kri).slug,
+                    p.value,
+                    p.confidence
                 ));
             }
             if p.confidence >= BALANCED
-                && (must_not_accept.contains(&p.kri_slug.as_str())
-                    || !expect
-                        .iter()
-                        .any(|(s, v)| *s == p.kri_slug && (v - p.value).abs() < 1e-6))
+                && (must_not_accept.contains(&catalog.entry(p.kri).slug.as_str())
+                    || !expect.iter().any(|(s, v)| {
+                        *s == catalog.entry(p.kri).slug && (v - p.value).abs() < 1e-6
+                    }))
             {
                 failures.push(format!(
                     "{file}: wrongly auto-accepted {} = {}",
-                    p.kri_slug, p.value
+                    catalog.entry(p.kri).slug,
+                    p.value
                 ));
             }
         }
@@ -103,7 +108,7 @@ fn dev_corpus_meets_expectations() {
             if extraction
                 .proposals
                 .iter()
-                .any(|p| p.kri_slug == *slug && (p.value - value).abs() < 1e-6)
+                .any(|p| catalog.entry(p.kri).slug == *slug && (p.value - value).abs() < 1e-6)
             {
                 found += 1;
             } else {
@@ -114,7 +119,7 @@ fn dev_corpus_meets_expectations() {
             if extraction
                 .proposals
                 .iter()
-                .any(|p| p.kri_slug == *slug && p.confidence >= BALANCED)
+                .any(|p| catalog.entry(p.kri).slug == *slug && p.confidence >= BALANCED)
             {
                 failures.push(format!("{file}: {slug} should wait for review"));
             }

@@ -12,18 +12,22 @@ fn catalog() -> KriCatalog {
 
 /// Extracts `content` and checks it found exactly `want` (slug, value, auto-accepted?).
 fn check(content: &str, mime: Option<&str>, want: &[(&str, f64, bool)]) {
+    let catalog = catalog();
     let extraction = BuiltinExtractor.extract(
         &Artifact {
             content,
             filename: None,
             mime_type: mime,
         },
-        &catalog(),
+        &catalog,
     );
     let got: Vec<(String, f64, bool)> = extraction
         .proposals
         .iter()
-        .map(|p| (p.kri_slug.clone(), p.value, p.confidence >= 0.85))
+        .map(|p| {
+            let slug = catalog.entry(p.kri).slug.clone();
+            (slug, p.value, p.confidence >= 0.85)
+        })
         .collect();
     for p in &extraction.proposals {
         assert!(
@@ -226,6 +230,18 @@ fn goals_bounds_and_past_values_are_not_observations() {
          Patch compliance was 88% last quarter. EDR coverage has stayed above 90% all year.",
         Some("text/plain"),
         &[("edr_coverage_pct", 90.0, false)],
+    );
+}
+
+#[test]
+fn a_value_that_was_is_not_the_current_one() {
+    check(
+        "Patch compliance: was 88%, now 91.3%\nMTTD: last 40 hours, 31 hours this week",
+        Some("text/plain"),
+        &[
+            ("patch_compliance_pct", 91.3, true),
+            ("mean_time_to_detect_hours", 31.0, true),
+        ],
     );
 }
 

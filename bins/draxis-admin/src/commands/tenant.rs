@@ -56,7 +56,7 @@ pub async fn run(app: &App, command: TenantCommand) -> anyhow::Result<()> {
             eprintln!(
                 "tenant {}: autonomy band {previous} -> {band} ({})",
                 tenant.slug,
-                band.threshold()
+                draxis_dropzone::band::threshold(band)
                     .map_or("every proposal waits for review".into(), |t| format!(
                         "proposals at confidence >= {t} auto-accept"
                     ))

@@ -2,7 +2,8 @@
 //! (`[{"name": "EDR coverage", "value": 96.4, "unit": "%"}]`), nested API payloads and
 //! JSON lines. A small parser keeps every value's byte range so spans stay verbatim.
 
-use super::{Collector, Labelled, find_iso_date};
+use super::collector::{Collector, Labelled};
+use super::text::{find_iso_date, humanize};
 use crate::figures::{Figure, FigureUnit, first_figure};
 use crate::vocabulary::Token;
 
@@ -449,7 +450,7 @@ fn walk(c: &mut Collector<'_>, node: &Node, path: &[&str], date: Option<String>)
 fn context_tokens(c: &Collector<'_>, path: &[&str]) -> Vec<Token> {
     let mut out = Vec::new();
     for key in path {
-        out.extend(c.tokenize(&super::humanize(key), 0));
+        out.extend(c.tokenize(&humanize(key), 0));
     }
     out
 }

@@ -5,10 +5,12 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
+use super::collector::{Collector, Labelled};
+use super::prose;
 use super::table::{self, Row};
-use super::{Collector, Labelled, humanize, prose};
+use super::text::humanize;
 use crate::figures::{Figure, figures};
-use crate::vocabulary::Token;
+use crate::vocabulary::{Token, introduces_reference, last_words_include};
 
 struct Sample {
     name: String,
@@ -17,27 +19,6 @@ struct Sample {
     start: usize,
     end: usize,
 }
-
-/// Words before a figure that make it a reference, not the observation.
-const REFERENCE_BEFORE: &[&str] = &[
-    "target",
-    "goal",
-    "objective",
-    "previous",
-    "previously",
-    "prior",
-    "last",
-    "from",
-    "baseline",
-    "sla",
-    "threshold",
-    "was",
-    "vs",
-    "versus",
-    "budget",
-    "expected",
-    "limit",
-];
 
 pub(crate) fn scan(c: &mut Collector<'_>, text: &str) {
     let lines: Vec<(usize, &str)> = {
@@ -227,22 +208,20 @@ fn split_key_value(body: &str) -> Option<(&str, &str, usize)> {
     None
 }
 
+/// Words before a figure in a value that make it the past one: a `key: value` line states
+/// the current value, so "was" introduces the previous one ("Patch compliance: was 88%,
+/// now 91%"), where prose says "was" of the current figure ("MTTD was 31 hours").
+const PAST_BEFORE: &[&str] = &["was"];
+
 /// The observation among a value's figures: the first not introduced as a target or a
 /// previous value, and not a year.
 pub(crate) fn pick_figure(value: &str, base: usize, spelled: bool) -> Option<Figure> {
-    figures(value, base, spelled)
-        .into_iter()
-        .find(|f| !f.year_like && !preceded_by(&value[..f.start - base], REFERENCE_BEFORE))
-}
-
-/// One of `words` is among the last two words of `before`.
-pub(crate) fn preceded_by(before: &str, words: &[&str]) -> bool {
-    before
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .rev()
-        .take(2)
-        .any(|w| words.iter().any(|x| x.eq_ignore_ascii_case(w)))
+    figures(value, base, spelled).into_iter().find(|f| {
+        !f.year_like && {
+            let before = &value[..f.start - base];
+            !introduces_reference(before) && !last_words_include(before, PAST_BEFORE)
+        }
+    })
 }
 
 fn key_value(
@@ -418,7 +397,7 @@ fn logfmt(c: &mut Collector<'_>, line: &str, at: usize) -> bool {
     }
     for (key, value, start, end) in &pairs {
         let value_at = at + end - value.len() - usize::from(line[..*end].ends_with('"'));
-        if let Some(figure) = super::super::figures::first_figure(value, value_at)
+        if let Some(figure) = crate::figures::first_figure(value, value_at)
             && value.trim().len() <= figure.end - figure.start + 1
         {
             c.labelled(Labelled {

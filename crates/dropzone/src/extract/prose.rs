@@ -2,32 +2,13 @@
 //! assessment". Each clause pairs KRI phrases with the nearest figures; figures
 //! introduced as previous values or targets ("down from 12", "goal of 95%") never pair.
 
-use super::lines::preceded_by;
-use super::{Collector, Reason};
+use super::candidates::Reason;
+use super::collector::Collector;
 use crate::figures::{Figure, convert, figures};
-use crate::vocabulary::{PhraseKind, Token, WordClass};
+use crate::vocabulary::{PhraseKind, Token, WordClass, introduces_reference};
 
 /// Words after a figure that make it a past value ("12 previously").
 const PAST_AFTER: &[&str] = &["previously", "earlier", "before"];
-/// Words before a figure that make it a reference ("down from 12", "goal of 95%").
-const REFERENCE_BEFORE: &[&str] = &[
-    "target",
-    "goal",
-    "objective",
-    "previous",
-    "previously",
-    "prior",
-    "from",
-    "baseline",
-    "sla",
-    "threshold",
-    "vs",
-    "versus",
-    "budget",
-    "expected",
-    "limit",
-    "benchmark",
-];
 
 pub(crate) fn scan(c: &mut Collector<'_>, text: &str, base: usize) {
     let all = figures(text, base, true);
@@ -114,7 +95,7 @@ fn is_observation(text: &str, base: usize, f: &Figure) -> bool {
     let from = (from..=local)
         .find(|i| text.is_char_boundary(*i))
         .unwrap_or(local);
-    if preceded_by(&text[from..local], REFERENCE_BEFORE) {
+    if introduces_reference(&text[from..local]) {
         return false;
     }
     let mut after = text[local_end..]

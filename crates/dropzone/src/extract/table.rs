@@ -2,7 +2,8 @@
 //! per metric ("Metric | Value"), or one wide-format column per metric. The current
 //! column wins over previous ones; targets and changes are never observations.
 
-use super::{Collector, Labelled, find_iso_date};
+use super::collector::{Collector, Labelled};
+use super::text::{find_iso_date, humanize};
 use crate::figures::{Figure, first_figure};
 
 /// One cell: its trimmed text and where it starts in the artifact.
@@ -101,7 +102,7 @@ pub(crate) fn read(
         h.cells
             .iter()
             .filter(|cell| {
-                let tokens = c.tokenize(&super::humanize(cell.text), 0);
+                let tokens = c.tokenize(&humanize(cell.text), 0);
                 c.catalog.match_label(&tokens, &[]).is_some()
                     || c.catalog.by_slug(cell.text.trim()).is_some()
             })

@@ -73,23 +73,6 @@ wire_enum!(
     }
 );
 
-impl AutonomyBand {
-    /// The confidence at or above which a proposal auto-accepts; `None` for manual.
-    pub fn threshold(self) -> Option<f64> {
-        match self {
-            AutonomyBand::Manual => None,
-            AutonomyBand::Conservative => Some(0.95),
-            AutonomyBand::Balanced => Some(0.85),
-            AutonomyBand::Autonomous => Some(0.70),
-        }
-    }
-
-    /// Whether a proposal with this confidence auto-accepts.
-    pub fn accepts(self, confidence: f64) -> bool {
-        self.threshold().is_some_and(|t| confidence >= t)
-    }
-}
-
 /// Where in the artifact a proposal was read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]

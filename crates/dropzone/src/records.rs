@@ -1,13 +1,13 @@
 //! What the AI Drop Zone needs from storage, beside the risk register: artifacts with
 //! their extractions written in one transaction and deduplicated by a unique key;
 //! materialization into KRI observations; the review queue; the audit trail. Every method
-//! takes the tenant first. The Drop Zone itself (extractor, service) is `draxis-dropzone`.
+//! takes the tenant first. `draxis-store` implements it.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use draxis_auth::TenantId;
 
-use crate::repository::StorageResult;
+use draxis_domain::repository::StorageResult;
 use draxis_protocol::types::{AutonomyBand, ProposalState};
 
 /// Who or what sent an artifact, made a decision or started a run.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use draxis_domain::cache::CacheInvalidation;
-use draxis_domain::simulations::SimulationService;
+use draxis_domain::simulations::{SimulationError, SimulationService};
 use tokio_util::sync::CancellationToken;
 
 /// Runs until `shutdown`, looking for queued runs every `every`.
@@ -31,7 +31,7 @@ pub async fn run_simulations(
                 // One thread per run: the worker must leave the other core to requests.
                 Ok(plan) => tokio::task::spawn_blocking(move || plan.run(1))
                     .await
-                    .unwrap_or_else(|error| Err(format!("simulation task failed: {error}"))),
+                    .unwrap_or_else(|error| Err(SimulationError::Interrupted(error.to_string()))),
                 Err(error) => Err(error),
             };
             match &outcome {
@@ -43,7 +43,7 @@ pub async fn run_simulations(
                 ),
                 Err(error) => tracing::warn!(id = queued.id, %error, "simulation failed"),
             }
-            if let Err(error) = service.finish(&queued, started_at, outcome).await {
+            if let Err(error) = service.finish(&queued, started_at, outcome.as_ref()).await {
                 tracing::warn!(id = queued.id, %error, "could not record a simulation result");
             }
             cache.invalidate(queued.tenant);

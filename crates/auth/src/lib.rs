@@ -11,6 +11,7 @@ pub mod pat;
 pub mod people;
 pub mod scope;
 pub mod server;
+pub mod storage;
 pub mod totp;
 pub mod verify;
 
@@ -19,6 +20,7 @@ pub use server::{AccountStore, AuthorizationServer};
 
 pub use pat::{MintedToken, PatFormatError, PresentedPat, TokenHash};
 pub use scope::{Scope, Scopes};
+pub use storage::{StorageError, StorageResult};
 pub use verify::{
     AuthError, Credential, Principal, StoredAccessToken, StoredToken, TenantId, TokenStore,
     TokenVerifier,

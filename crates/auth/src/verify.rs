@@ -9,6 +9,7 @@ use subtle::ConstantTimeEq;
 
 use crate::pat::{PatFormatError, PresentedPat, TokenHash};
 use crate::scope::Scopes;
+use crate::storage::StorageError;
 
 /// A tenant's database id. Only ever taken from an authenticated principal (or, in the
 /// operator CLI, from an explicit `--tenant`).
@@ -100,25 +101,22 @@ pub struct StoredToken {
     pub revoked_at: Option<i64>,
 }
 
-/// A failure of the storage behind verification (not the caller's fault).
-pub type StoreFailure = Box<dyn std::error::Error + Send + Sync>;
-
 /// What verification needs from storage.
 #[async_trait::async_trait]
 pub trait TokenStore: Send + Sync {
     /// The token with this hash (unique index), if any.
-    async fn token_by_hash(&self, hash: &TokenHash) -> Result<Option<StoredToken>, StoreFailure>;
+    async fn token_by_hash(&self, hash: &TokenHash) -> Result<Option<StoredToken>, StorageError>;
     /// Whether a tenant with this slug exists (used only to explain a rejection).
-    async fn tenant_exists(&self, slug: &str) -> Result<bool, StoreFailure>;
+    async fn tenant_exists(&self, slug: &str) -> Result<bool, StorageError>;
     /// Sets last-used times: `(token id, unix ms)`; never moves a time backwards.
-    async fn record_token_use(&self, uses: &[(i64, i64)]) -> Result<(), StoreFailure>;
+    async fn record_token_use(&self, uses: &[(i64, i64)]) -> Result<(), StorageError>;
     /// The OAuth access token with this hash (unique index), if any.
     async fn access_token_by_hash(
         &self,
         hash: &TokenHash,
-    ) -> Result<Option<StoredAccessToken>, StoreFailure>;
+    ) -> Result<Option<StoredAccessToken>, StorageError>;
     /// Sets OAuth grants' last-used times: `(grant id, unix ms)`.
-    async fn record_grant_use(&self, uses: &[(i64, i64)]) -> Result<(), StoreFailure>;
+    async fn record_grant_use(&self, uses: &[(i64, i64)]) -> Result<(), StorageError>;
 }
 
 /// Why a request is not authenticated. The message is safe to show the caller.
@@ -171,7 +169,7 @@ pub enum AuthError {
     )]
     RefreshTokenAsBearer,
     #[error("credential storage is unavailable, try again shortly")]
-    Unavailable(#[source] StoreFailure),
+    Unavailable(#[source] StorageError),
 }
 
 impl AuthError {
@@ -390,7 +388,7 @@ impl TokenVerifier {
 
     /// Writes the last-used times gathered since the previous flush, one row per token.
     /// Call it on a timer and at shutdown. Returns how many tokens were updated.
-    pub async fn flush_last_used(&self) -> Result<usize, StoreFailure> {
+    pub async fn flush_last_used(&self) -> Result<usize, StorageError> {
         let grant_uses: Vec<(i64, i64)> = {
             let mut pending = self
                 .pending_grant_uses

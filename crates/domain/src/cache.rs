@@ -15,8 +15,9 @@ use async_trait::async_trait;
 use draxis_auth::TenantId;
 
 use crate::entities::*;
+use crate::error::StorageResult;
 use crate::paging::SortKey;
-use crate::repository::{RefKind, RiskRepository, Rows, StorageResult};
+use crate::repository::{RefKind, RiskRepository, Rows};
 
 /// What a service that writes tells the read cache, so that reads made through this
 /// process see the write at once.

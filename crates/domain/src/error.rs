@@ -1,17 +1,11 @@
 //! What can go wrong: storage failing, and why a tool could not be answered: the caller's mistake (said as what to do instead) or
 //! a storage failure (logged, answered with a retry sentence).
 
-/// A storage failure: logged at the edge, never shown to callers in detail.
-#[derive(Debug, thiserror::Error)]
-#[error("storage failure: {0}")]
-pub struct StorageError(#[source] pub Box<dyn std::error::Error + Send + Sync>);
-
-/// What a storage call answers.
-pub type StorageResult<T> = Result<T, StorageError>;
+pub use draxis_auth::{StorageError, StorageResult};
 
 /// Why a tool call could not be answered.
 #[derive(Debug, thiserror::Error)]
-pub enum QueryError {
+pub enum ToolError {
     /// The caller sent something we cannot use; the message says what to do instead.
     #[error("{0}")]
     InvalidArgument(String),
@@ -23,4 +17,4 @@ pub enum QueryError {
 }
 
 /// What a tool's rule answers.
-pub type QueryResult<T> = Result<T, QueryError>;
+pub type ToolResult<T> = Result<T, ToolError>;

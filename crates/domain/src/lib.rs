@@ -14,6 +14,6 @@ pub mod simulations;
 pub mod tools;
 
 pub use draxis_auth::TenantId;
-pub use error::{QueryError, QueryResult};
-pub use repository::{RiskRepository, StorageError};
+pub use error::{StorageError, StorageResult, ToolError, ToolResult};
+pub use repository::RiskRepository;
 pub use tools::{Handle, RiskQueries};

@@ -7,7 +7,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 
-use crate::error::QueryError;
+use crate::error::ToolError;
 use draxis_protocol::types::{DEFAULT_LIMIT, MAX_LIMIT, Page};
 
 /// One component of a sort key.
@@ -75,9 +75,9 @@ pub fn encode_cursor(sort: &str, key: &SortKey) -> String {
 }
 
 /// Decodes a cursor made by [`encode_cursor`] for the same sort.
-pub fn decode_cursor(sort: &str, cursor: &str) -> Result<SortKey, QueryError> {
+pub fn decode_cursor(sort: &str, cursor: &str) -> Result<SortKey, ToolError> {
     let invalid = || {
-        QueryError::InvalidArgument(
+        ToolError::InvalidArgument(
             "cursor is not valid: pass the nextCursor of the previous page unchanged, or omit cursor to start again".into(),
         )
     };
@@ -86,7 +86,7 @@ pub fn decode_cursor(sort: &str, cursor: &str) -> Result<SortKey, QueryError> {
         .map_err(|_| invalid())?;
     let body: CursorBody = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
     if body.s != sort {
-        return Err(QueryError::InvalidArgument(format!(
+        return Err(ToolError::InvalidArgument(format!(
             "cursor belongs to a listing sorted by `{}`, not `{sort}`: keep the same sort between pages, or omit cursor to start again",
             body.s
         )));
@@ -95,12 +95,12 @@ pub fn decode_cursor(sort: &str, cursor: &str) -> Result<SortKey, QueryError> {
 }
 
 /// Validated page size.
-pub fn page_limit(limit: Option<u32>) -> Result<usize, QueryError> {
+pub fn page_limit(limit: Option<u32>) -> Result<usize, ToolError> {
     match limit.unwrap_or(DEFAULT_LIMIT) {
-        0 => Err(QueryError::InvalidArgument(format!(
+        0 => Err(ToolError::InvalidArgument(format!(
             "limit must be between 1 and {MAX_LIMIT}; you sent 0"
         ))),
-        n if n > MAX_LIMIT => Err(QueryError::InvalidArgument(format!(
+        n if n > MAX_LIMIT => Err(ToolError::InvalidArgument(format!(
             "limit must be between 1 and {MAX_LIMIT}; you sent {n}: page with nextCursor instead"
         ))),
         n => Ok(n as usize),
@@ -114,7 +114,7 @@ pub fn paginate<T>(
     key: impl Fn(&T) -> SortKey,
     cursor: Option<&str>,
     limit: Option<u32>,
-) -> Result<Page<T>, QueryError> {
+) -> Result<Page<T>, ToolError> {
     let limit = page_limit(limit)?;
     let after = cursor.map(|c| decode_cursor(sort, c)).transpose()?;
     let total = items.len() as u64;

@@ -7,7 +7,7 @@ use draxis_auth::TenantId;
 use crate::entities::*;
 use crate::paging::SortKey;
 
-pub use crate::error::{StorageError, StorageResult};
+use crate::error::StorageResult;
 
 /// All of one tenant's rows of a kind, shared rather than copied (caches hand out the
 /// same list to every request).

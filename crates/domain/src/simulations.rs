@@ -16,11 +16,12 @@ use draxis_auth::TenantId;
 use draxis_protocol::types::{ControlStatus, ExceedancePoint, SimulationResults};
 use draxis_simulation::{
     Control as ControlEffect, ControlTarget, Frequency, LossSummary, MAX_ITERATIONS, Magnitude,
-    RiskModel, Stage, simulate_outcome, simulate_risk,
+    RiskModel, SimError, Stage, simulate_outcome, simulate_risk,
 };
 
 use crate::entities::{Control, Risk};
-use crate::repository::{RiskRepository, StorageResult};
+use crate::error::{StorageError, StorageResult};
+use crate::repository::RiskRepository;
 
 /// What a run simulates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,7 +133,7 @@ pub fn results_of(summary: &LossSummary) -> SimulationResults {
 
 impl SimulationPlan {
     /// Computes the run (CPU only; call from a blocking context in servers).
-    pub fn run(&self, threads: usize) -> Result<SimulationResults, String> {
+    pub fn run(&self, threads: usize) -> Result<SimulationResults, SimulationError> {
         let q = &self.queued;
         let summary = match q.subject {
             Subject::Risk(_) => simulate_risk(
@@ -146,8 +147,29 @@ impl SimulationPlan {
                 simulate_outcome(&self.models, Stage::Current, q.iterations, q.seed, threads)
             }
         };
-        summary.map(|s| results_of(&s)).map_err(|e| e.to_string())
+        Ok(results_of(&summary?))
     }
+}
+
+/// Why a simulation could not be queued, run or recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum SimulationError {
+    #[error("iterations must be between 1 and {MAX_ITERATIONS}; got {0}")]
+    Iterations(u64),
+    #[error("the risk no longer exists")]
+    RiskGone,
+    #[error("the outcome has no risks to simulate")]
+    NoRisks,
+    #[error("run {0} was taken by a server worker")]
+    Taken(i64),
+    /// The register's figures do not make a valid model (a bad interval, say).
+    #[error(transparent)]
+    Model(#[from] SimError),
+    /// The computation itself did not finish (its task panicked or was cancelled).
+    #[error("the simulation task failed: {0}")]
+    Interrupted(String),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
 }
 
 /// Queues, prepares and records simulation runs.
@@ -175,32 +197,25 @@ impl SimulationService {
         subject: Subject,
         iterations: u64,
         seed: u64,
-    ) -> Result<i64, String> {
+    ) -> Result<i64, SimulationError> {
         if iterations == 0 || iterations > MAX_ITERATIONS {
-            return Err(format!(
-                "iterations must be between 1 and {MAX_ITERATIONS}; got {iterations}"
-            ));
+            return Err(SimulationError::Iterations(iterations));
         }
         let parameters =
             serde_json::json!({ "stage": "current", "iterations": iterations, "seed": seed });
-        self.queue
+        Ok(self
+            .queue
             .enqueue_simulation(tenant, subject, iterations, seed, &parameters.to_string())
-            .await
-            .map_err(|e| e.to_string())
+            .await?)
     }
 
     /// Loads what the run needs; a subject that no longer exists becomes an error.
-    pub async fn prepare(&self, queued: QueuedSimulation) -> Result<SimulationPlan, String> {
-        let risks = self
-            .repo
-            .risks(queued.tenant)
-            .await
-            .map_err(|e| e.to_string())?;
-        let controls = self
-            .repo
-            .controls(queued.tenant)
-            .await
-            .map_err(|e| e.to_string())?;
+    pub async fn prepare(
+        &self,
+        queued: QueuedSimulation,
+    ) -> Result<SimulationPlan, SimulationError> {
+        let risks = self.repo.risks(queued.tenant).await?;
+        let controls = self.repo.controls(queued.tenant).await?;
         let chosen: Vec<&Risk> = match queued.subject {
             Subject::Risk(id) => risks.iter().filter(|r| r.id == id).collect(),
             Subject::Outcome(id) => risks
@@ -210,8 +225,8 @@ impl SimulationService {
         };
         if chosen.is_empty() {
             return Err(match queued.subject {
-                Subject::Risk(_) => "the risk no longer exists".to_string(),
-                Subject::Outcome(_) => "the outcome has no risks to simulate".to_string(),
+                Subject::Risk(_) => SimulationError::RiskGone,
+                Subject::Outcome(_) => SimulationError::NoRisks,
             });
         }
         let models = chosen
@@ -226,7 +241,7 @@ impl SimulationService {
         &self,
         queued: &QueuedSimulation,
         started_at: DateTime<Utc>,
-        outcome: Result<SimulationResults, String>,
+        outcome: Result<&SimulationResults, &SimulationError>,
     ) -> StorageResult<()> {
         let finished_at = Utc::now();
         match outcome {
@@ -243,7 +258,7 @@ impl SimulationService {
                         queued.id,
                         started_at,
                         finished_at,
-                        Err(&error),
+                        Err(&error.to_string()),
                     )
                     .await
             }
@@ -258,7 +273,7 @@ impl SimulationService {
         iterations: u64,
         seed: u64,
         threads: usize,
-    ) -> Result<(i64, SimulationResults), String> {
+    ) -> Result<(i64, SimulationResults), SimulationError> {
         let id = self.enqueue(tenant, subject, iterations, seed).await?;
         let queued = QueuedSimulation {
             id,
@@ -267,22 +282,15 @@ impl SimulationService {
             iterations,
             seed,
         };
-        if !self
-            .queue
-            .mark_running(tenant, id)
-            .await
-            .map_err(|e| e.to_string())?
-        {
-            return Err(format!("run {id} was taken by a server worker"));
+        if !self.queue.mark_running(tenant, id).await? {
+            return Err(SimulationError::Taken(id));
         }
         let started_at = Utc::now();
         let outcome = match self.prepare(queued.clone()).await {
             Ok(plan) => plan.run(threads),
             Err(error) => Err(error),
         };
-        self.finish(&queued, started_at, outcome.clone())
-            .await
-            .map_err(|e| e.to_string())?;
+        self.finish(&queued, started_at, outcome.as_ref()).await?;
         outcome.map(|results| (id, results))
     }
 
@@ -294,13 +302,9 @@ impl SimulationService {
         iterations: u64,
         seed: u64,
         threads: usize,
-    ) -> Result<usize, String> {
-        let risks = self.repo.risks(tenant).await.map_err(|e| e.to_string())?;
-        let outcomes = self
-            .repo
-            .outcomes(tenant)
-            .await
-            .map_err(|e| e.to_string())?;
+    ) -> Result<usize, SimulationError> {
+        let risks = self.repo.risks(tenant).await?;
+        let outcomes = self.repo.outcomes(tenant).await?;
         let subjects = risks.iter().map(|r| Subject::Risk(r.id)).chain(
             outcomes
                 .iter()

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use draxis_auth::TenantId;
 
-use draxis_domain::repository::StorageResult;
+use draxis_domain::StorageResult;
 use draxis_protocol::types::{AutonomyBand, ProposalState};
 
 /// Who or what sent an artifact, made a decision or started a run.

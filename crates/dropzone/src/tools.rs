@@ -2,7 +2,7 @@
 //! `run_integration` (their rules are in [`crate::service`]).
 
 use draxis_auth::Principal;
-use draxis_domain::{Handle, QueryResult};
+use draxis_domain::{Handle, ToolResult};
 use draxis_protocol::tools::{RunIntegration, SubmitDropzoneArtifact};
 use draxis_protocol::types::{
     RunIntegrationArgs, RunIntegrationResult, SubmitArtifactArgs, SubmitArtifactResult,
@@ -15,7 +15,7 @@ impl Handle<SubmitDropzoneArtifact> for DropZone {
         &self,
         principal: &Principal,
         args: SubmitArtifactArgs,
-    ) -> QueryResult<SubmitArtifactResult> {
+    ) -> ToolResult<SubmitArtifactResult> {
         self.submit(principal, args).await
     }
 }
@@ -25,7 +25,7 @@ impl Handle<RunIntegration> for DropZone {
         &self,
         principal: &Principal,
         args: RunIntegrationArgs,
-    ) -> QueryResult<RunIntegrationResult> {
+    ) -> ToolResult<RunIntegrationResult> {
         self.run_integration(principal, args).await
     }
 }

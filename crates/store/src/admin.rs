@@ -37,7 +37,7 @@ pub enum AdminError {
     #[error("{0}")]
     Invalid(String),
     #[error("storage failed: {0}")]
-    Store(draxis_auth::verify::StoreFailure),
+    Store(draxis_auth::StorageError),
     #[error(transparent)]
     Sql(#[from] sqlx::Error),
 }

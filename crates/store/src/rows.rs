@@ -3,6 +3,10 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use draxis_domain::StorageError;
 
+/// What the database layer reports, before it is handed over as a [`StorageError`]: any
+/// error converts into it with `?`.
+pub(crate) type Failure = Box<dyn std::error::Error + Send + Sync>;
+
 pub(crate) fn storage(error: impl std::error::Error + Send + Sync + 'static) -> StorageError {
     StorageError(Box::new(error))
 }

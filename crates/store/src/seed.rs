@@ -38,7 +38,7 @@ pub enum SeedError {
     #[error(transparent)]
     Sql(#[from] sqlx::Error),
     #[error("demo simulations failed: {0}")]
-    Simulation(String),
+    Simulation(#[from] draxis_domain::simulations::SimulationError),
     #[error("demo users: {0}")]
     Users(#[from] crate::AdminError),
 }
@@ -179,8 +179,7 @@ impl Store {
         for (tenant, seeded) in seeded.iter_mut() {
             seeded.simulations = simulations
                 .run_all(*tenant, DEMO_ITERATIONS, DEMO_SEED, threads)
-                .await
-                .map_err(SeedError::Simulation)?;
+                .await?;
         }
         Ok(SeedOutcome::Seeded(
             seeded.into_iter().map(|(_, s)| s).collect(),

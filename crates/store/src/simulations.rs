@@ -3,8 +3,8 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use draxis_domain::StorageResult;
 use draxis_domain::TenantId;
-use draxis_domain::repository::StorageResult;
 use draxis_domain::simulations::SimulationQueue;
 use draxis_domain::simulations::{QueuedSimulation, Subject};
 use sqlx::Row;

@@ -1,8 +1,10 @@
 //! Token verification lookups: one indexed query by hash, batched last-used writes.
 
 use async_trait::async_trait;
+use draxis_auth::StorageError;
 use draxis_auth::oauth::scopes_from_oauth_string;
-use draxis_auth::verify::StoreFailure;
+
+use crate::rows::Failure;
 use draxis_auth::{Role, Scopes, StoredAccessToken, StoredToken, TenantId, TokenHash, TokenStore};
 use sqlx::Row;
 
@@ -19,9 +21,9 @@ fn hash_from_hex(text: &str) -> Option<TokenHash> {
     Some(TokenHash(bytes))
 }
 
-#[async_trait]
-impl TokenStore for Store {
-    async fn token_by_hash(&self, hash: &TokenHash) -> Result<Option<StoredToken>, StoreFailure> {
+/// The queries behind [`TokenStore`], failing with whatever the database reports.
+impl Store {
+    async fn token_by_hash_rows(&self, hash: &TokenHash) -> Result<Option<StoredToken>, Failure> {
         let row = sqlx::query(
             "SELECT t.id, t.tenant_id, n.slug, t.name, t.token_hash, t.scopes, t.expires_at, t.revoked_at \
              FROM api_tokens t JOIN tenants n ON n.id = t.tenant_id WHERE t.token_hash = $1",
@@ -44,7 +46,7 @@ impl TokenStore for Store {
         }))
     }
 
-    async fn tenant_exists(&self, slug: &str) -> Result<bool, StoreFailure> {
+    async fn tenant_exists_rows(&self, slug: &str) -> Result<bool, Failure> {
         let row = sqlx::query("SELECT 1 FROM tenants WHERE slug = $1")
             .bind(slug)
             .fetch_optional(&self.pool)
@@ -52,7 +54,7 @@ impl TokenStore for Store {
         Ok(row.is_some())
     }
 
-    async fn record_token_use(&self, uses: &[(i64, i64)]) -> Result<(), StoreFailure> {
+    async fn record_token_use_rows(&self, uses: &[(i64, i64)]) -> Result<(), Failure> {
         let mut tx = self.pool.begin().await?;
         for (token_id, at) in uses {
             sqlx::query(
@@ -67,10 +69,10 @@ impl TokenStore for Store {
         Ok(())
     }
 
-    async fn access_token_by_hash(
+    async fn access_token_by_hash_rows(
         &self,
         hash: &TokenHash,
-    ) -> Result<Option<StoredAccessToken>, StoreFailure> {
+    ) -> Result<Option<StoredAccessToken>, Failure> {
         let row = sqlx::query(
             "SELECT t.expires_at, t.scopes, g.id AS grant_id, g.tenant_id, n.slug, g.user_id, u.email,                     g.client_name, g.resource, g.revoked_at, u.disabled_at, m.role              FROM oauth_tokens t JOIN oauth_grants g ON g.id = t.grant_id              JOIN tenants n ON n.id = g.tenant_id JOIN users u ON u.id = g.user_id              LEFT JOIN memberships m ON m.user_id = g.user_id AND m.tenant_id = g.tenant_id              WHERE t.token_hash = $1 AND t.kind = 'access'",
         )
@@ -101,7 +103,7 @@ impl TokenStore for Store {
         }))
     }
 
-    async fn record_grant_use(&self, uses: &[(i64, i64)]) -> Result<(), StoreFailure> {
+    async fn record_grant_use_rows(&self, uses: &[(i64, i64)]) -> Result<(), Failure> {
         let mut tx = self.pool.begin().await?;
         for (grant_id, at) in uses {
             sqlx::query(
@@ -114,5 +116,33 @@ impl TokenStore for Store {
         }
         tx.commit().await?;
         Ok(())
+    }
+}
+
+#[async_trait]
+impl TokenStore for Store {
+    async fn token_by_hash(&self, hash: &TokenHash) -> Result<Option<StoredToken>, StorageError> {
+        self.token_by_hash_rows(hash).await.map_err(StorageError)
+    }
+
+    async fn tenant_exists(&self, slug: &str) -> Result<bool, StorageError> {
+        self.tenant_exists_rows(slug).await.map_err(StorageError)
+    }
+
+    async fn record_token_use(&self, uses: &[(i64, i64)]) -> Result<(), StorageError> {
+        self.record_token_use_rows(uses).await.map_err(StorageError)
+    }
+
+    async fn access_token_by_hash(
+        &self,
+        hash: &TokenHash,
+    ) -> Result<Option<StoredAccessToken>, StorageError> {
+        self.access_token_by_hash_rows(hash)
+            .await
+            .map_err(StorageError)
+    }
+
+    async fn record_grant_use(&self, uses: &[(i64, i64)]) -> Result<(), StorageError> {
+        self.record_grant_use_rows(uses).await.map_err(StorageError)
     }
 }

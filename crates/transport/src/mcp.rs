@@ -4,7 +4,7 @@
 use std::sync::{Arc, OnceLock};
 
 use draxis_auth::{Principal, Scope};
-use draxis_domain::QueryError;
+use draxis_domain::ToolError;
 use draxis_protocol::{ToolScope, ToolSpec, tools};
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
@@ -110,10 +110,10 @@ impl DraxisMcp {
                 answer
             }
             Served::Refused(message) => tool_error(message),
-            Served::Failed(
-                QueryError::InvalidArgument(message) | QueryError::NotFound(message),
-            ) => tool_error(message),
-            Served::Failed(QueryError::Storage(error)) => {
+            Served::Failed(ToolError::InvalidArgument(message) | ToolError::NotFound(message)) => {
+                tool_error(message)
+            }
+            Served::Failed(ToolError::Storage(error)) => {
                 tracing::error!(tool, error = ?error, "storage failure during tool call");
                 tool_error(
                     "Draxis could not read its database just now; try the same call again in a moment.",

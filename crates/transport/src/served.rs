@@ -2,7 +2,7 @@
 //! dispatch table is generated from the list below; a test checks it against the catalog.
 
 use draxis_auth::Principal;
-use draxis_domain::{Handle, QueryError, RiskQueries};
+use draxis_domain::{Handle, RiskQueries, ToolError};
 use draxis_dropzone::DropZone;
 use draxis_protocol::Tool;
 use draxis_protocol::tools::*;
@@ -53,7 +53,7 @@ pub(crate) enum Served {
     Answered(Rendered),
     /// The arguments did not parse; the sentence says what to fix.
     Refused(String),
-    Failed(QueryError),
+    Failed(ToolError),
     /// The result could not be encoded (a bug).
     Unencodable(serde_json::Error),
 }

@@ -59,16 +59,14 @@ pub async fn run(app: &App, args: SimulateArgs) -> anyhow::Result<()> {
         (Some(subject), true) => {
             let id = service
                 .enqueue(tenant.id, subject, iterations, seed)
-                .await
-                .map_err(anyhow::Error::msg)?;
+                .await?;
             eprintln!("queued simulation sim_{id}; a running draxis-server will compute it");
         }
         (Some(subject), false) => {
             let started = std::time::Instant::now();
             let (id, results) = service
                 .run_now(tenant.id, subject, iterations, seed, threads())
-                .await
-                .map_err(anyhow::Error::msg)?;
+                .await?;
             eprintln!(
                 "sim_{id}: {iterations} years in {:.0} ms; mean annual loss {:.0}, P90 {:.0}, P99 {:.0}, expected shortfall 99% {:.0}, no-loss years {:.1}%",
                 started.elapsed().as_secs_f64() * 1000.0,
@@ -84,8 +82,7 @@ pub async fn run(app: &App, args: SimulateArgs) -> anyhow::Result<()> {
             let started = std::time::Instant::now();
             let runs = service
                 .run_all(tenant.id, iterations, seed, threads())
-                .await
-                .map_err(anyhow::Error::msg)?;
+                .await?;
             eprintln!(
                 "{runs} simulations of {iterations} years in {:.0} ms",
                 started.elapsed().as_secs_f64() * 1000.0

@@ -26,7 +26,7 @@ pub use store::{
     StoredRefreshToken,
 };
 
-use crate::verify::StoreFailure;
+use crate::storage::StorageError;
 
 /// Lifetimes and identities of the authorization server.
 #[derive(Debug, Clone)]
@@ -73,7 +73,7 @@ impl OAuthError {
             description: description.into(),
         }
     }
-    fn unavailable(error: StoreFailure) -> Self {
+    fn unavailable(error: StorageError) -> Self {
         tracing::error!(%error, "credential storage failed");
         Self::new(
             "temporarily_unavailable",

@@ -11,7 +11,7 @@ use crate::oauth::OpaqueSecret;
 use crate::pat::{MintedToken, TokenHash};
 use crate::people::{Membership, Role, User};
 use crate::scope::{Scope, Scopes};
-use crate::verify::StoreFailure;
+use crate::storage::StorageError;
 
 /// Failed sign-ins allowed per email within `SIGN_IN_WINDOW` before it is locked.
 const MAX_FAILED_SIGN_INS: u32 = 5;
@@ -31,7 +31,7 @@ pub enum SignInError {
     )]
     TooManyAttempts(u64),
     #[error("sign-in is unavailable right now, try again shortly")]
-    Unavailable(#[source] StoreFailure),
+    Unavailable(#[source] StorageError),
 }
 
 impl AuthorizationServer {
@@ -133,14 +133,14 @@ impl AuthorizationServer {
     }
 
     /// The session behind a cookie value, if it is live.
-    pub async fn session(&self, cookie: &str) -> Result<Option<Session>, StoreFailure> {
+    pub async fn session(&self, cookie: &str) -> Result<Option<Session>, StorageError> {
         if !cookie.starts_with("drx_session_") || cookie.len() > 100 {
             return Ok(None);
         }
         self.store.session(&TokenHash::of(cookie), now_ms()).await
     }
 
-    pub async fn end_session(&self, cookie: &str) -> Result<(), StoreFailure> {
+    pub async fn end_session(&self, cookie: &str) -> Result<(), StorageError> {
         self.store.delete_session(&TokenHash::of(cookie)).await
     }
 }

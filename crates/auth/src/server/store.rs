@@ -4,7 +4,8 @@
 use crate::pat::{MintedToken, TokenHash};
 use crate::people::{Membership, User};
 use crate::scope::Scopes;
-use crate::verify::{StoreFailure, TenantId};
+use crate::storage::StorageError;
+use crate::verify::TenantId;
 
 /// A registered OAuth client (public: no secret).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,29 +108,29 @@ pub struct Session {
 /// What the authorization server and the console need from storage.
 #[async_trait::async_trait]
 pub trait AccountStore: Send + Sync {
-    async fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreFailure>;
-    async fn memberships(&self, user_id: i64) -> Result<Vec<Membership>, StoreFailure>;
+    async fn user_by_email(&self, email: &str) -> Result<Option<User>, StorageError>;
+    async fn memberships(&self, user_id: i64) -> Result<Vec<Membership>, StorageError>;
 
     async fn create_session(
         &self,
         hash: &TokenHash,
         user_id: i64,
         expires_at: i64,
-    ) -> Result<(), StoreFailure>;
+    ) -> Result<(), StorageError>;
     /// The unexpired session with this hash, with its (enabled) user.
-    async fn session(&self, hash: &TokenHash, now: i64) -> Result<Option<Session>, StoreFailure>;
+    async fn session(&self, hash: &TokenHash, now: i64) -> Result<Option<Session>, StorageError>;
     async fn set_session_tenant(
         &self,
         session_id: i64,
         tenant: TenantId,
-    ) -> Result<(), StoreFailure>;
-    async fn delete_session(&self, hash: &TokenHash) -> Result<(), StoreFailure>;
+    ) -> Result<(), StorageError>;
+    async fn delete_session(&self, hash: &TokenHash) -> Result<(), StorageError>;
 
-    async fn insert_client(&self, client: &Client) -> Result<(), StoreFailure>;
-    async fn client(&self, client_id: &str) -> Result<Option<Client>, StoreFailure>;
+    async fn insert_client(&self, client: &Client) -> Result<(), StorageError>;
+    async fn client(&self, client_id: &str) -> Result<Option<Client>, StorageError>;
 
-    async fn insert_code(&self, code: &NewCode) -> Result<(), StoreFailure>;
-    async fn code_by_hash(&self, hash: &TokenHash) -> Result<Option<StoredCode>, StoreFailure>;
+    async fn insert_code(&self, code: &NewCode) -> Result<(), StorageError>;
+    async fn code_by_hash(&self, hash: &TokenHash) -> Result<Option<StoredCode>, StorageError>;
     /// Marks the code used and creates its grant and first token pair in one
     /// transaction. `None` when another request used the code first.
     async fn exchange_code(
@@ -138,12 +139,12 @@ pub trait AccountStore: Send + Sync {
         client_name: &str,
         pair: &NewTokenPair,
         now: i64,
-    ) -> Result<Option<i64>, StoreFailure>;
+    ) -> Result<Option<i64>, StorageError>;
 
     async fn refresh_token(
         &self,
         hash: &TokenHash,
-    ) -> Result<Option<StoredRefreshToken>, StoreFailure>;
+    ) -> Result<Option<StoredRefreshToken>, StorageError>;
     /// Marks `old` rotated (keeping `sealed_successor`) and stores `pair`, in one
     /// transaction. False when another request rotated it first.
     async fn rotate_refresh_token(
@@ -152,18 +153,18 @@ pub trait AccountStore: Send + Sync {
         sealed_successor: &str,
         pair: &NewTokenPair,
         now: i64,
-    ) -> Result<bool, StoreFailure>;
+    ) -> Result<bool, StorageError>;
     /// Revokes a grant: every token under it stops working.
-    async fn revoke_grant(&self, grant_id: i64, now: i64) -> Result<(), StoreFailure>;
+    async fn revoke_grant(&self, grant_id: i64, now: i64) -> Result<(), StorageError>;
     /// The grant an access or refresh token belongs to.
-    async fn grant_of_token(&self, hash: &TokenHash) -> Result<Option<i64>, StoreFailure>;
+    async fn grant_of_token(&self, hash: &TokenHash) -> Result<Option<i64>, StorageError>;
 
     /// Live grants in a tenant, of one user or (for admins) everyone.
     async fn grants(
         &self,
         tenant: TenantId,
         user_id: Option<i64>,
-    ) -> Result<Vec<GrantListing>, StoreFailure>;
+    ) -> Result<Vec<GrantListing>, StorageError>;
     /// Revokes a live grant in the tenant (of that user, unless `None`). False if none.
     async fn revoke_grant_in_tenant(
         &self,
@@ -171,14 +172,14 @@ pub trait AccountStore: Send + Sync {
         grant_id: i64,
         user_id: Option<i64>,
         now: i64,
-    ) -> Result<bool, StoreFailure>;
+    ) -> Result<bool, StorageError>;
 
     /// PATs in a tenant, created by `created_by` or (for admins) anyone.
     async fn pats(
         &self,
         tenant: TenantId,
         created_by: Option<&str>,
-    ) -> Result<Vec<PatListing>, StoreFailure>;
+    ) -> Result<Vec<PatListing>, StorageError>;
     async fn insert_pat(
         &self,
         tenant: TenantId,
@@ -187,7 +188,7 @@ pub trait AccountStore: Send + Sync {
         scopes: Scopes,
         created_by: &str,
         now: i64,
-    ) -> Result<i64, StoreFailure>;
+    ) -> Result<i64, StorageError>;
     /// Revokes a live PAT in the tenant (made by `created_by`, unless `None`).
     async fn revoke_pat(
         &self,
@@ -195,5 +196,5 @@ pub trait AccountStore: Send + Sync {
         token_id: i64,
         created_by: Option<&str>,
         now: i64,
-    ) -> Result<bool, StoreFailure>;
+    ) -> Result<bool, StorageError>;
 }

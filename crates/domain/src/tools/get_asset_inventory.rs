@@ -7,7 +7,7 @@ use draxis_protocol::types::*;
 
 use super::{Handle, RiskQueries};
 use crate::entities;
-use crate::error::QueryResult;
+use crate::error::ToolResult;
 use crate::ids::IdKind;
 use crate::paging::{KeyPart, SortKey, decode_cursor, encode_cursor, page_limit};
 
@@ -16,7 +16,7 @@ impl Handle<GetAssetInventory> for RiskQueries {
         &self,
         principal: &Principal,
         args: AssetInventoryArgs,
-    ) -> QueryResult<AssetInventory> {
+    ) -> ToolResult<AssetInventory> {
         const SORT: &str = "name";
         let limit = page_limit(args.limit)?;
         let after = args

@@ -8,16 +8,16 @@ use draxis_protocol::types::*;
 use super::list_kris::kri_summary;
 use super::{Handle, RiskQueries};
 use crate::entities::{Link, ObservationRecord};
-use crate::error::{QueryError, QueryResult};
+use crate::error::{ToolError, ToolResult};
 use crate::ids::IdKind;
 use crate::rules;
 
 impl Handle<GetKri> for RiskQueries {
-    async fn handle(&self, principal: &Principal, args: GetKriArgs) -> QueryResult<KriDetail> {
+    async fn handle(&self, principal: &Principal, args: GetKriArgs) -> ToolResult<KriDetail> {
         let history_limit = match args.history_limit.unwrap_or(30) {
             n @ 1..=365 => n,
             n => {
-                return Err(QueryError::InvalidArgument(format!(
+                return Err(ToolError::InvalidArgument(format!(
                     "historyLimit must be between 1 and 365; you sent {n}"
                 )));
             }
@@ -28,7 +28,7 @@ impl Handle<GetKri> for RiskQueries {
             .iter()
             .find(|k| IdKind::Kri.parse(key) == Some(k.id) || k.slug.eq_ignore_ascii_case(key))
             .ok_or_else(|| {
-                QueryError::NotFound(format!(
+                ToolError::NotFound(format!(
                     "no KRI `{key}` in this tenant: pass a KRI id (kri_12) or slug (mfa_coverage_pct); call list_kris to see them"
                 ))
             })?;

@@ -6,7 +6,7 @@ use draxis_protocol::types::*;
 
 use super::{Handle, RiskQueries, link_refs, num, text};
 use crate::entities::Control;
-use crate::error::{QueryError, QueryResult};
+use crate::error::{ToolError, ToolResult};
 use crate::ids::IdKind;
 use crate::paging::{SortKey, paginate};
 use crate::rules;
@@ -16,11 +16,11 @@ impl Handle<ListControls> for RiskQueries {
         &self,
         principal: &Principal,
         args: ListControlsArgs,
-    ) -> QueryResult<ControlPage> {
+    ) -> ToolResult<ControlPage> {
         if let Some(max) = args.max_effectiveness
             && !(0.0..=1.0).contains(&max)
         {
-            return Err(QueryError::InvalidArgument(format!(
+            return Err(ToolError::InvalidArgument(format!(
                 "maxEffectiveness must be between 0 and 1 (such as 0.5); you sent {max}"
             )));
         }
@@ -29,7 +29,7 @@ impl Handle<ListControls> for RiskQueries {
         if let Some(t) = &technique
             && !is_attack_technique(t)
         {
-            return Err(QueryError::InvalidArgument(format!(
+            return Err(ToolError::InvalidArgument(format!(
                 "technique must be a MITRE ATT&CK technique id such as T1566 or T1566.001; you sent `{t}`"
             )));
         }

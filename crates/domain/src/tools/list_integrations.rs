@@ -6,7 +6,7 @@ use draxis_protocol::types::*;
 
 use super::{Handle, RiskQueries, text};
 use crate::entities::Integration;
-use crate::error::QueryResult;
+use crate::error::ToolResult;
 use crate::ids::IdKind;
 use crate::paging::{SortKey, paginate};
 
@@ -15,7 +15,7 @@ impl Handle<ListIntegrations> for RiskQueries {
         &self,
         principal: &Principal,
         args: ListIntegrationsArgs,
-    ) -> QueryResult<IntegrationPage> {
+    ) -> ToolResult<IntegrationPage> {
         let integrations = self.repo.integrations(principal.tenant_id).await?;
         let matching: Vec<&Integration> = integrations
             .iter()

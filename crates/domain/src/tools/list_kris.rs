@@ -7,14 +7,14 @@ use draxis_protocol::types::*;
 
 use super::{Handle, RiskQueries, link_refs, num, text};
 use crate::entities::Kri;
-use crate::error::QueryResult;
+use crate::error::ToolResult;
 use crate::ids::IdKind;
 use crate::paging::{SortKey, paginate};
 use crate::repository::RefKind;
 use crate::rules;
 
 impl Handle<ListKris> for RiskQueries {
-    async fn handle(&self, principal: &Principal, args: ListKrisArgs) -> QueryResult<KriPage> {
+    async fn handle(&self, principal: &Principal, args: ListKrisArgs) -> ToolResult<KriPage> {
         let risk = self
             .optional_ref(principal, RefKind::Risk, args.risk.as_deref())
             .await?;

@@ -8,7 +8,7 @@ use draxis_protocol::types::*;
 
 use super::{Handle, RiskQueries, link_refs, text};
 use crate::entities::Outcome;
-use crate::error::QueryResult;
+use crate::error::ToolResult;
 use crate::ids::IdKind;
 use crate::paging::{SortKey, paginate};
 use crate::rules;
@@ -25,7 +25,7 @@ impl Handle<ListOutcomes> for RiskQueries {
         &self,
         principal: &Principal,
         args: ListOutcomesArgs,
-    ) -> QueryResult<OutcomePage> {
+    ) -> ToolResult<OutcomePage> {
         let outcomes = self.repo.outcomes(principal.tenant_id).await?;
         let (risks, scores) = self.scored_risks(principal.tenant_id).await?;
         let standing: HashMap<i64, RiskStanding<'_>> = risks

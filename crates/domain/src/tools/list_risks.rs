@@ -10,7 +10,7 @@ use draxis_protocol::types::*;
 
 use super::{Handle, RiskQueries, link_refs, num, text};
 use crate::entities::{LikelihoodImpact, Risk};
-use crate::error::{QueryError, QueryResult};
+use crate::error::{ToolError, ToolResult};
 use crate::ids::IdKind;
 use crate::paging::{SortKey, paginate};
 use crate::repository::{RefKind, Rows};
@@ -27,7 +27,7 @@ impl RiskQueries {
     pub(super) async fn scored_risks(
         &self,
         tenant: TenantId,
-    ) -> QueryResult<(Rows<Risk>, Vec<RiskScore>)> {
+    ) -> ToolResult<(Rows<Risk>, Vec<RiskScore>)> {
         let (risks, kris, controls) = (
             self.repo.risks(tenant).await?,
             self.repo.kris(tenant).await?,
@@ -66,11 +66,11 @@ impl RiskQueries {
 }
 
 impl Handle<ListRisks> for RiskQueries {
-    async fn handle(&self, principal: &Principal, args: ListRisksArgs) -> QueryResult<RiskPage> {
+    async fn handle(&self, principal: &Principal, args: ListRisksArgs) -> ToolResult<RiskPage> {
         if let Some(min) = args.min_score
             && !(1..=25).contains(&min)
         {
-            return Err(QueryError::InvalidArgument(format!(
+            return Err(ToolError::InvalidArgument(format!(
                 "minScore must be between 1 and 25; you sent {min}"
             )));
         }

@@ -6,7 +6,7 @@ use draxis_protocol::types::*;
 
 use super::{Handle, RiskQueries, num};
 use crate::entities::Simulation;
-use crate::error::QueryResult;
+use crate::error::ToolResult;
 use crate::ids::IdKind;
 use crate::paging::{SortKey, paginate};
 use crate::repository::RefKind;
@@ -16,7 +16,7 @@ impl Handle<ListSimulations> for RiskQueries {
         &self,
         principal: &Principal,
         args: ListSimulationsArgs,
-    ) -> QueryResult<SimulationPage> {
+    ) -> ToolResult<SimulationPage> {
         let risk = self
             .optional_ref(principal, RefKind::Risk, args.risk.as_deref())
             .await?;

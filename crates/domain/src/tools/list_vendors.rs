@@ -7,20 +7,16 @@ use draxis_protocol::types::*;
 
 use super::{Handle, RiskQueries, num, text};
 use crate::entities::Vendor;
-use crate::error::{QueryError, QueryResult};
+use crate::error::{ToolError, ToolResult};
 use crate::ids::IdKind;
 use crate::paging::{SortKey, paginate};
 
 impl Handle<ListVendors> for RiskQueries {
-    async fn handle(
-        &self,
-        principal: &Principal,
-        args: ListVendorsArgs,
-    ) -> QueryResult<VendorPage> {
+    async fn handle(&self, principal: &Principal, args: ListVendorsArgs) -> ToolResult<VendorPage> {
         if let Some(tier) = args.tier
             && !(1..=3).contains(&tier)
         {
-            return Err(QueryError::InvalidArgument(format!(
+            return Err(ToolError::InvalidArgument(format!(
                 "tier must be 1, 2 or 3; you sent {tier}"
             )));
         }

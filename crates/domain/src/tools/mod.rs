@@ -19,7 +19,7 @@ use draxis_auth::Principal;
 use draxis_protocol::Tool;
 
 use crate::entities::Link;
-use crate::error::{QueryError, QueryResult};
+use crate::error::{ToolError, ToolResult};
 use crate::paging::KeyPart;
 use crate::repository::{RefKind, RiskRepository};
 
@@ -29,7 +29,7 @@ pub trait Handle<T: Tool> {
         &self,
         principal: &Principal,
         args: T::Args,
-    ) -> impl Future<Output = Result<T::Output, QueryError>> + Send;
+    ) -> impl Future<Output = Result<T::Output, ToolError>> + Send;
 }
 
 /// The read side of the product, shared by every request.
@@ -50,11 +50,7 @@ impl RiskQueries {
     }
 
     /// Answers tool `T`: `queries.call::<ListRisks>(&principal, args)`.
-    pub async fn call<T: Tool>(
-        &self,
-        principal: &Principal,
-        args: T::Args,
-    ) -> QueryResult<T::Output>
+    pub async fn call<T: Tool>(&self, principal: &Principal, args: T::Args) -> ToolResult<T::Output>
     where
         Self: Handle<T>,
     {
@@ -67,7 +63,7 @@ impl RiskQueries {
         principal: &Principal,
         kind: RefKind,
         key: &str,
-    ) -> QueryResult<Link> {
+    ) -> ToolResult<Link> {
         if let Some(link) = self.repo.find_ref(principal.tenant_id, kind, key).await? {
             return Ok(link);
         }
@@ -81,7 +77,7 @@ impl RiskQueries {
                 "int_1 or its exact name",
             ),
         };
-        Err(QueryError::NotFound(format!(
+        Err(ToolError::NotFound(format!(
             "no {noun} `{key}` in this tenant: call {tool} to see valid values (such as {example})"
         )))
     }
@@ -92,7 +88,7 @@ impl RiskQueries {
         principal: &Principal,
         kind: RefKind,
         key: Option<&str>,
-    ) -> QueryResult<Option<Link>> {
+    ) -> ToolResult<Option<Link>> {
         match key {
             Some(key) => Ok(Some(self.require_ref(principal, kind, key).await?)),
             None => Ok(None),

@@ -15,7 +15,7 @@ use draxis_domain::cache::CacheInvalidation;
 use draxis_domain::entities::{Integration, Kri};
 use draxis_domain::ids::IdKind;
 use draxis_domain::repository::{RiskRepository, Rows};
-use draxis_domain::{QueryError, StorageError};
+use draxis_domain::{StorageError, ToolError};
 use draxis_protocol::types::{AutonomyBand, IntegrationKind, ProposalState};
 
 use crate::connectors::HttpFetch;
@@ -62,8 +62,8 @@ fn actor_of(principal: &Principal) -> Actor {
     }
 }
 
-fn storage(error: StorageError) -> QueryError {
-    QueryError::Storage(error)
+fn storage(error: StorageError) -> ToolError {
+    ToolError::Storage(error)
 }
 
 impl DropZone {
@@ -96,7 +96,7 @@ impl DropZone {
         tenant: TenantId,
         band: AutonomyBand,
         actor: &Actor,
-    ) -> Result<AutonomyBand, QueryError> {
+    ) -> Result<AutonomyBand, ToolError> {
         let previous = self
             .store
             .set_autonomy_band(tenant, band, actor)
@@ -110,7 +110,7 @@ impl DropZone {
     }
 
     /// The tenant's current autonomy band.
-    pub async fn autonomy_band(&self, tenant: TenantId) -> Result<AutonomyBand, QueryError> {
+    pub async fn autonomy_band(&self, tenant: TenantId) -> Result<AutonomyBand, ToolError> {
         self.band(tenant).await
     }
 
@@ -119,7 +119,7 @@ impl DropZone {
         &self,
         tenant: TenantId,
         limit: u32,
-    ) -> Result<Vec<StoredExtraction>, QueryError> {
+    ) -> Result<Vec<StoredExtraction>, ToolError> {
         let filter = ExtractionFilter {
             state: Some(ProposalState::PendingReview),
             integration_id: None,
@@ -139,7 +139,7 @@ impl DropZone {
         extraction_id: i64,
         decision: &Decision,
         actor: &Actor,
-    ) -> Result<Decided, QueryError> {
+    ) -> Result<Decided, ToolError> {
         let decided = self
             .store
             .decide(tenant, extraction_id, decision, actor)
@@ -149,7 +149,7 @@ impl DropZone {
         Ok(decided)
     }
 
-    async fn band(&self, tenant: TenantId) -> Result<AutonomyBand, QueryError> {
+    async fn band(&self, tenant: TenantId) -> Result<AutonomyBand, ToolError> {
         let cached = self
             .bands
             .lock()
@@ -173,7 +173,7 @@ impl DropZone {
     }
 
     /// The tenant's KRI catalog, rebuilt only when its KRI list changed.
-    async fn catalog(&self, tenant: TenantId) -> Result<(Rows<Kri>, Arc<KriCatalog>), QueryError> {
+    async fn catalog(&self, tenant: TenantId) -> Result<(Rows<Kri>, Arc<KriCatalog>), ToolError> {
         let kris = self.repo.kris(tenant).await.map_err(storage)?;
         let mut cache = self.catalogs.lock().unwrap_or_else(|p| p.into_inner());
         if let Some((rows, catalog)) = cache.get(&tenant)
@@ -188,7 +188,7 @@ impl DropZone {
         Ok((kris, catalog))
     }
 
-    async fn integration(&self, tenant: TenantId, key: &str) -> Result<Integration, QueryError> {
+    async fn integration(&self, tenant: TenantId, key: &str) -> Result<Integration, ToolError> {
         let key = key.trim();
         // Resolved from the cached list: by id (int_1), or by name.
         let integrations = self.repo.integrations(tenant).await.map_err(storage)?;
@@ -204,7 +204,7 @@ impl DropZone {
             })
             .cloned()
             .ok_or_else(|| {
-                QueryError::NotFound(format!(
+                ToolError::NotFound(format!(
                     "No integration `{key}` in this tenant. Call list_integrations and pass the \
                      id (such as int_1) of a row with isDropZone: true."
                 ))

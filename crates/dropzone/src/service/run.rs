@@ -4,7 +4,7 @@
 
 use chrono::Utc;
 use draxis_auth::{Principal, TenantId};
-use draxis_domain::QueryError;
+use draxis_domain::ToolError;
 use draxis_domain::entities::Integration;
 use draxis_domain::ids::IdKind;
 use draxis_domain::rules::{Thresholds, kri_colour};
@@ -23,11 +23,11 @@ impl DropZone {
         &self,
         principal: &Principal,
         args: RunIntegrationArgs,
-    ) -> Result<RunIntegrationResult, QueryError> {
+    ) -> Result<RunIntegrationResult, ToolError> {
         let tenant = principal.tenant_id;
         let integration = self.integration(tenant, &args.integration_id).await?;
         if !integration.enabled {
-            return Err(QueryError::InvalidArgument(format!(
+            return Err(ToolError::InvalidArgument(format!(
                 "{} is disabled; ask an admin to enable it before running it.",
                 integration.name
             )));
@@ -41,7 +41,7 @@ impl DropZone {
         tenant: TenantId,
         integration: &Integration,
         actor: &Actor,
-    ) -> Result<RunIntegrationResult, QueryError> {
+    ) -> Result<RunIntegrationResult, ToolError> {
         let started_at = Utc::now();
         let mut counts = RunCounts::default();
         if integration.kind != IntegrationKind::DropZone {
@@ -62,7 +62,7 @@ impl DropZone {
                         .await
                         .map_err(storage)?;
                     self.cache.invalidate(tenant);
-                    return Err(QueryError::InvalidArgument(format!(
+                    return Err(ToolError::InvalidArgument(format!(
                         "{} failed ({}): {error}",
                         integration.name,
                         IdKind::IntegrationRun.format(run_id)
@@ -197,11 +197,11 @@ impl DropZone {
         &self,
         tenant: TenantId,
         integration_id: i64,
-    ) -> Result<String, QueryError> {
+    ) -> Result<String, ToolError> {
         self.store
             .integration_config(tenant, integration_id)
             .await
             .map_err(storage)?
-            .ok_or_else(|| QueryError::NotFound("the integration disappeared while running".into()))
+            .ok_or_else(|| ToolError::NotFound("the integration disappeared while running".into()))
     }
 }

@@ -5,7 +5,7 @@ use chrono::Utc;
 use draxis_auth::{Principal, TenantId};
 use draxis_domain::entities::Integration;
 use draxis_domain::ids::IdKind;
-use draxis_domain::{QueryError, StorageError};
+use draxis_domain::{StorageError, ToolError};
 use draxis_protocol::types::{
     Evidence, ExtractionCounts, ExtractionView, IntegrationKind, ProposalState, ProposalView,
     SubmitArtifactArgs, SubmitArtifactResult,
@@ -63,12 +63,12 @@ impl DropZone {
         &self,
         principal: &Principal,
         args: SubmitArtifactArgs,
-    ) -> Result<SubmitArtifactResult, QueryError> {
+    ) -> Result<SubmitArtifactResult, ToolError> {
         let tenant = principal.tenant_id;
         let integration = self.integration(tenant, &args.integration_id).await?;
         if integration.kind != IntegrationKind::DropZone {
             let all = self.repo.integrations(tenant).await.map_err(storage)?;
-            return Err(QueryError::InvalidArgument(format!(
+            return Err(ToolError::InvalidArgument(format!(
                 "{} ({}) is a {} connector, not a drop zone: it fetches its own data (call \
                  run_integration on it to do that). Submit artifacts to a drop zone: {}.",
                 integration.name,
@@ -78,13 +78,13 @@ impl DropZone {
             )));
         }
         if !integration.enabled {
-            return Err(QueryError::InvalidArgument(format!(
+            return Err(ToolError::InvalidArgument(format!(
                 "{} is disabled and accepts no artifacts; ask an admin to enable it.",
                 integration.name
             )));
         }
         if let Some(problem) = content_problem(&args.content, self.limits.max_artifact_bytes) {
-            return Err(QueryError::InvalidArgument(problem));
+            return Err(ToolError::InvalidArgument(problem));
         }
         let actor = actor_of(principal);
         let stored = self
@@ -112,7 +112,7 @@ impl DropZone {
         mime_type: Option<&str>,
         source: Option<&str>,
         actor: &Actor,
-    ) -> Result<Inserted, QueryError> {
+    ) -> Result<Inserted, ToolError> {
         let sha256 = sha256_hex(content.as_bytes());
         if let Some(first) = self
             .store
@@ -139,7 +139,7 @@ impl DropZone {
                 )
             })
             .await
-            .map_err(|e| QueryError::Storage(StorageError(Box::new(e))))?
+            .map_err(|e| ToolError::Storage(StorageError(Box::new(e))))?
         } else {
             extractor.extract(
                 &Artifact {

@@ -1,15 +1,15 @@
 //! Registered OAuth clients.
 
+use crate::rows::Failure;
 use chrono::Utc;
 use draxis_auth::server::Client;
-use draxis_auth::verify::StoreFailure;
 use sqlx::Row;
 
 use crate::Store;
 use crate::rows::ms;
 
 /// Registers a client (dynamic client registration).
-pub(super) async fn insert_client(store: &Store, client: &Client) -> Result<(), StoreFailure> {
+pub(super) async fn insert_client(store: &Store, client: &Client) -> Result<(), Failure> {
     sqlx::query(
         "INSERT INTO oauth_clients (client_id, client_name, redirect_uris, created_at) VALUES ($1, $2, $3, $4)",
     )
@@ -23,7 +23,7 @@ pub(super) async fn insert_client(store: &Store, client: &Client) -> Result<(), 
 }
 
 /// A registered client by id.
-pub(super) async fn client(store: &Store, client_id: &str) -> Result<Option<Client>, StoreFailure> {
+pub(super) async fn client(store: &Store, client_id: &str) -> Result<Option<Client>, Failure> {
     let row = sqlx::query(
         "SELECT client_id, client_name, redirect_uris FROM oauth_clients WHERE client_id = $1",
     )

@@ -1,9 +1,9 @@
 //! OAuth authorization codes: issued on consent, redeemed once for a grant and its first
 //! token pair.
 
+use crate::rows::Failure;
 use draxis_auth::oauth::{oauth_scope_string, scopes_from_oauth_string};
 use draxis_auth::server::{NewCode, NewTokenPair, StoredCode};
-use draxis_auth::verify::StoreFailure;
 use draxis_auth::{TenantId, TokenHash};
 use sqlx::Row;
 
@@ -11,7 +11,7 @@ use super::tokens::insert_token;
 use crate::Store;
 
 /// Stores a freshly issued code (its hash only).
-pub(super) async fn insert_code(store: &Store, code: &NewCode) -> Result<(), StoreFailure> {
+pub(super) async fn insert_code(store: &Store, code: &NewCode) -> Result<(), Failure> {
     sqlx::query(
         "INSERT INTO oauth_codes (code_hash, tenant_id, user_id, client_id, redirect_uri, code_challenge, scopes, resource, expires_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -34,7 +34,7 @@ pub(super) async fn insert_code(store: &Store, code: &NewCode) -> Result<(), Sto
 pub(super) async fn code_by_hash(
     store: &Store,
     hash: &TokenHash,
-) -> Result<Option<StoredCode>, StoreFailure> {
+) -> Result<Option<StoredCode>, Failure> {
     let row = sqlx::query(
         "SELECT id, tenant_id, user_id, client_id, redirect_uri, code_challenge, scopes, resource, expires_at, used_at, grant_id \
          FROM oauth_codes WHERE code_hash = $1",
@@ -67,7 +67,7 @@ pub(super) async fn exchange_code(
     client_name: &str,
     pair: &NewTokenPair,
     now: i64,
-) -> Result<Option<i64>, StoreFailure> {
+) -> Result<Option<i64>, Failure> {
     let _turn = store.write_turn().await;
     let mut tx = store.pool.begin().await?;
     let claimed =

@@ -1,9 +1,9 @@
 //! OAuth grants: listed per tenant (and user), found from a token, revoked with their
 //! sealed refresh successors.
 
+use crate::rows::Failure;
 use draxis_auth::oauth::scopes_from_oauth_string;
 use draxis_auth::server::GrantListing;
-use draxis_auth::verify::StoreFailure;
 use draxis_auth::{TenantId, TokenHash};
 use sqlx::Row;
 
@@ -50,11 +50,7 @@ async fn revoke_live_grant(
 }
 
 /// Revokes a grant wherever it is.
-pub(super) async fn revoke_grant(
-    store: &Store,
-    grant_id: i64,
-    now: i64,
-) -> Result<(), StoreFailure> {
+pub(super) async fn revoke_grant(store: &Store, grant_id: i64, now: i64) -> Result<(), Failure> {
     revoke_live_grant(store, grant_id, now, None).await?;
     Ok(())
 }
@@ -63,7 +59,7 @@ pub(super) async fn revoke_grant(
 pub(super) async fn grant_of_token(
     store: &Store,
     hash: &TokenHash,
-) -> Result<Option<i64>, StoreFailure> {
+) -> Result<Option<i64>, Failure> {
     let row = sqlx::query("SELECT grant_id FROM oauth_tokens WHERE token_hash = $1")
         .bind(hash.to_hex())
         .fetch_optional(&store.pool)
@@ -76,7 +72,7 @@ pub(super) async fn grants(
     store: &Store,
     tenant: TenantId,
     user_id: Option<i64>,
-) -> Result<Vec<GrantListing>, StoreFailure> {
+) -> Result<Vec<GrantListing>, Failure> {
     macro_rules! live_grants {
         () => {
             "SELECT g.id, g.client_id, g.client_name, u.email, g.scopes, g.created_at, g.last_used_at \
@@ -124,6 +120,6 @@ pub(super) async fn revoke_grant_in_tenant(
     grant_id: i64,
     user_id: Option<i64>,
     now: i64,
-) -> Result<bool, StoreFailure> {
+) -> Result<bool, Failure> {
     Ok(revoke_live_grant(store, grant_id, now, Some((tenant, user_id))).await?)
 }

@@ -12,11 +12,11 @@ mod tokens;
 mod users;
 
 use async_trait::async_trait;
+use draxis_auth::StorageError;
 use draxis_auth::server::{
     Client, GrantListing, NewCode, NewTokenPair, PatListing, Session, StoredCode,
     StoredRefreshToken,
 };
-use draxis_auth::verify::StoreFailure;
 use draxis_auth::{AccountStore, Membership, MintedToken, Scopes, TenantId, TokenHash, User};
 
 use crate::Store;
@@ -25,12 +25,16 @@ pub use users::UserListing;
 
 #[async_trait]
 impl AccountStore for Store {
-    async fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreFailure> {
-        users::user_by_email(self, email).await
+    async fn user_by_email(&self, email: &str) -> Result<Option<User>, StorageError> {
+        users::user_by_email(self, email)
+            .await
+            .map_err(StorageError)
     }
 
-    async fn memberships(&self, user_id: i64) -> Result<Vec<Membership>, StoreFailure> {
-        users::memberships(self, user_id).await
+    async fn memberships(&self, user_id: i64) -> Result<Vec<Membership>, StorageError> {
+        users::memberships(self, user_id)
+            .await
+            .map_err(StorageError)
     }
 
     async fn create_session(
@@ -38,40 +42,50 @@ impl AccountStore for Store {
         hash: &TokenHash,
         user_id: i64,
         expires_at: i64,
-    ) -> Result<(), StoreFailure> {
-        sessions::create_session(self, hash, user_id, expires_at).await
+    ) -> Result<(), StorageError> {
+        sessions::create_session(self, hash, user_id, expires_at)
+            .await
+            .map_err(StorageError)
     }
 
-    async fn session(&self, hash: &TokenHash, now: i64) -> Result<Option<Session>, StoreFailure> {
-        sessions::session(self, hash, now).await
+    async fn session(&self, hash: &TokenHash, now: i64) -> Result<Option<Session>, StorageError> {
+        sessions::session(self, hash, now)
+            .await
+            .map_err(StorageError)
     }
 
     async fn set_session_tenant(
         &self,
         session_id: i64,
         tenant: TenantId,
-    ) -> Result<(), StoreFailure> {
-        sessions::set_session_tenant(self, session_id, tenant).await
+    ) -> Result<(), StorageError> {
+        sessions::set_session_tenant(self, session_id, tenant)
+            .await
+            .map_err(StorageError)
     }
 
-    async fn delete_session(&self, hash: &TokenHash) -> Result<(), StoreFailure> {
-        sessions::delete_session(self, hash).await
+    async fn delete_session(&self, hash: &TokenHash) -> Result<(), StorageError> {
+        sessions::delete_session(self, hash)
+            .await
+            .map_err(StorageError)
     }
 
-    async fn insert_client(&self, client: &Client) -> Result<(), StoreFailure> {
-        clients::insert_client(self, client).await
+    async fn insert_client(&self, client: &Client) -> Result<(), StorageError> {
+        clients::insert_client(self, client)
+            .await
+            .map_err(StorageError)
     }
 
-    async fn client(&self, client_id: &str) -> Result<Option<Client>, StoreFailure> {
-        clients::client(self, client_id).await
+    async fn client(&self, client_id: &str) -> Result<Option<Client>, StorageError> {
+        clients::client(self, client_id).await.map_err(StorageError)
     }
 
-    async fn insert_code(&self, code: &NewCode) -> Result<(), StoreFailure> {
-        codes::insert_code(self, code).await
+    async fn insert_code(&self, code: &NewCode) -> Result<(), StorageError> {
+        codes::insert_code(self, code).await.map_err(StorageError)
     }
 
-    async fn code_by_hash(&self, hash: &TokenHash) -> Result<Option<StoredCode>, StoreFailure> {
-        codes::code_by_hash(self, hash).await
+    async fn code_by_hash(&self, hash: &TokenHash) -> Result<Option<StoredCode>, StorageError> {
+        codes::code_by_hash(self, hash).await.map_err(StorageError)
     }
 
     async fn exchange_code(
@@ -80,15 +94,19 @@ impl AccountStore for Store {
         client_name: &str,
         pair: &NewTokenPair,
         now: i64,
-    ) -> Result<Option<i64>, StoreFailure> {
-        codes::exchange_code(self, code, client_name, pair, now).await
+    ) -> Result<Option<i64>, StorageError> {
+        codes::exchange_code(self, code, client_name, pair, now)
+            .await
+            .map_err(StorageError)
     }
 
     async fn refresh_token(
         &self,
         hash: &TokenHash,
-    ) -> Result<Option<StoredRefreshToken>, StoreFailure> {
-        tokens::refresh_token(self, hash).await
+    ) -> Result<Option<StoredRefreshToken>, StorageError> {
+        tokens::refresh_token(self, hash)
+            .await
+            .map_err(StorageError)
     }
 
     async fn rotate_refresh_token(
@@ -97,24 +115,32 @@ impl AccountStore for Store {
         sealed_successor: &str,
         pair: &NewTokenPair,
         now: i64,
-    ) -> Result<bool, StoreFailure> {
-        tokens::rotate_refresh_token(self, old, sealed_successor, pair, now).await
+    ) -> Result<bool, StorageError> {
+        tokens::rotate_refresh_token(self, old, sealed_successor, pair, now)
+            .await
+            .map_err(StorageError)
     }
 
-    async fn revoke_grant(&self, grant_id: i64, now: i64) -> Result<(), StoreFailure> {
-        grants::revoke_grant(self, grant_id, now).await
+    async fn revoke_grant(&self, grant_id: i64, now: i64) -> Result<(), StorageError> {
+        grants::revoke_grant(self, grant_id, now)
+            .await
+            .map_err(StorageError)
     }
 
-    async fn grant_of_token(&self, hash: &TokenHash) -> Result<Option<i64>, StoreFailure> {
-        grants::grant_of_token(self, hash).await
+    async fn grant_of_token(&self, hash: &TokenHash) -> Result<Option<i64>, StorageError> {
+        grants::grant_of_token(self, hash)
+            .await
+            .map_err(StorageError)
     }
 
     async fn grants(
         &self,
         tenant: TenantId,
         user_id: Option<i64>,
-    ) -> Result<Vec<GrantListing>, StoreFailure> {
-        grants::grants(self, tenant, user_id).await
+    ) -> Result<Vec<GrantListing>, StorageError> {
+        grants::grants(self, tenant, user_id)
+            .await
+            .map_err(StorageError)
     }
 
     async fn revoke_grant_in_tenant(
@@ -123,16 +149,20 @@ impl AccountStore for Store {
         grant_id: i64,
         user_id: Option<i64>,
         now: i64,
-    ) -> Result<bool, StoreFailure> {
-        grants::revoke_grant_in_tenant(self, tenant, grant_id, user_id, now).await
+    ) -> Result<bool, StorageError> {
+        grants::revoke_grant_in_tenant(self, tenant, grant_id, user_id, now)
+            .await
+            .map_err(StorageError)
     }
 
     async fn pats(
         &self,
         tenant: TenantId,
         created_by: Option<&str>,
-    ) -> Result<Vec<PatListing>, StoreFailure> {
-        pats::pats(self, tenant, created_by).await
+    ) -> Result<Vec<PatListing>, StorageError> {
+        pats::pats(self, tenant, created_by)
+            .await
+            .map_err(StorageError)
     }
 
     async fn insert_pat(
@@ -143,8 +173,10 @@ impl AccountStore for Store {
         scopes: Scopes,
         created_by: &str,
         now: i64,
-    ) -> Result<i64, StoreFailure> {
-        pats::insert_pat(self, tenant, name, token, scopes, created_by, now).await
+    ) -> Result<i64, StorageError> {
+        pats::insert_pat(self, tenant, name, token, scopes, created_by, now)
+            .await
+            .map_err(StorageError)
     }
 
     async fn revoke_pat(
@@ -153,7 +185,9 @@ impl AccountStore for Store {
         token_id: i64,
         created_by: Option<&str>,
         now: i64,
-    ) -> Result<bool, StoreFailure> {
-        pats::revoke_pat(self, tenant, token_id, created_by, now).await
+    ) -> Result<bool, StorageError> {
+        pats::revoke_pat(self, tenant, token_id, created_by, now)
+            .await
+            .map_err(StorageError)
     }
 }

@@ -1,7 +1,7 @@
 //! Personal access tokens as the console manages them: listed, created, revoked.
 
+use crate::rows::Failure;
 use draxis_auth::server::PatListing;
-use draxis_auth::verify::StoreFailure;
 use draxis_auth::{MintedToken, Scopes, TenantId};
 use sqlx::Row;
 
@@ -12,7 +12,7 @@ pub(super) async fn pats(
     store: &Store,
     tenant: TenantId,
     created_by: Option<&str>,
-) -> Result<Vec<PatListing>, StoreFailure> {
+) -> Result<Vec<PatListing>, Failure> {
     macro_rules! tenant_pats {
         () => {
             "SELECT id, name, display_prefix, scopes, created_by, created_at, last_used_at, expires_at, revoked_at \
@@ -63,7 +63,7 @@ pub(super) async fn insert_pat(
     scopes: Scopes,
     created_by: &str,
     now: i64,
-) -> Result<i64, StoreFailure> {
+) -> Result<i64, Failure> {
     Ok(store
         .insert_api_token(tenant, name, token, scopes, created_by, now, None)
         .await?)
@@ -76,7 +76,7 @@ pub(super) async fn revoke_pat(
     token_id: i64,
     created_by: Option<&str>,
     now: i64,
-) -> Result<bool, StoreFailure> {
+) -> Result<bool, Failure> {
     macro_rules! revoke_live_pat {
         () => {
             "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND tenant_id = $3 AND revoked_at IS NULL"

@@ -1,8 +1,8 @@
 //! Console sessions: created on sign-in, found by cookie hash, bound to a tenant, ended.
 
+use crate::rows::Failure;
 use chrono::Utc;
 use draxis_auth::server::Session;
-use draxis_auth::verify::StoreFailure;
 use draxis_auth::{TenantId, TokenHash};
 use sqlx::Row;
 
@@ -16,7 +16,7 @@ pub(super) async fn create_session(
     hash: &TokenHash,
     user_id: i64,
     expires_at: i64,
-) -> Result<(), StoreFailure> {
+) -> Result<(), Failure> {
     let now = ms(Utc::now());
     let _turn = store.write_turn().await;
     sqlx::query("DELETE FROM web_sessions WHERE expires_at < $1")
@@ -40,7 +40,7 @@ pub(super) async fn session(
     store: &Store,
     hash: &TokenHash,
     now: i64,
-) -> Result<Option<Session>, StoreFailure> {
+) -> Result<Option<Session>, Failure> {
     let row = sqlx::query(concat!(
         "SELECT s.id AS session_id, s.tenant_id, ",
         user_columns!(),
@@ -64,7 +64,7 @@ pub(super) async fn set_session_tenant(
     store: &Store,
     session_id: i64,
     tenant: TenantId,
-) -> Result<(), StoreFailure> {
+) -> Result<(), Failure> {
     sqlx::query("UPDATE web_sessions SET tenant_id = $1 WHERE id = $2")
         .bind(tenant.0)
         .bind(session_id)
@@ -74,7 +74,7 @@ pub(super) async fn set_session_tenant(
 }
 
 /// Ends a session (sign-out).
-pub(super) async fn delete_session(store: &Store, hash: &TokenHash) -> Result<(), StoreFailure> {
+pub(super) async fn delete_session(store: &Store, hash: &TokenHash) -> Result<(), Failure> {
     sqlx::query("DELETE FROM web_sessions WHERE session_hash = $1")
         .bind(hash.to_hex())
         .execute(&store.pool)

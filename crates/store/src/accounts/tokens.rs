@@ -1,9 +1,9 @@
 //! OAuth token pairs: written for a grant, looked up by refresh hash, rotated once.
 
+use crate::rows::Failure;
 use draxis_auth::TokenHash;
 use draxis_auth::oauth::{oauth_scope_string, scopes_from_oauth_string};
 use draxis_auth::server::{NewTokenPair, StoredRefreshToken};
-use draxis_auth::verify::StoreFailure;
 use sqlx::Row;
 
 use crate::Store;
@@ -40,7 +40,7 @@ pub(super) async fn insert_token(
 pub(super) async fn refresh_token(
     store: &Store,
     hash: &TokenHash,
-) -> Result<Option<StoredRefreshToken>, StoreFailure> {
+) -> Result<Option<StoredRefreshToken>, Failure> {
     let row = sqlx::query(
         "SELECT t.id, t.grant_id, g.client_id, t.scopes, t.expires_at, t.rotated_at, t.successor, \
                 g.revoked_at, u.disabled_at, m.role \
@@ -73,7 +73,7 @@ pub(super) async fn rotate_refresh_token(
     sealed_successor: &str,
     pair: &NewTokenPair,
     now: i64,
-) -> Result<bool, StoreFailure> {
+) -> Result<bool, Failure> {
     let _turn = store.write_turn().await;
     let mut tx = store.pool.begin().await?;
     let claimed = sqlx::query(

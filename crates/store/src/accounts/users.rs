@@ -1,7 +1,7 @@
 //! Users and memberships as stored: the row mapping every user query shares, lookups by
 //! email, and a user's tenants with their roles.
 
-use draxis_auth::verify::StoreFailure;
+use crate::rows::Failure;
 use draxis_auth::{Membership, Role, TenantId, User};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -29,7 +29,7 @@ pub(super) fn user_from(row: &AnyRow) -> Result<User, sqlx::Error> {
 }
 
 /// A stored role spelling.
-fn role_from(text: &str) -> Result<Role, StoreFailure> {
+fn role_from(text: &str) -> Result<Role, Failure> {
     Role::parse(text).map_err(Into::into)
 }
 
@@ -41,10 +41,7 @@ pub struct UserListing {
 }
 
 /// The user with this (normalized) email.
-pub(super) async fn user_by_email(
-    store: &Store,
-    email: &str,
-) -> Result<Option<User>, StoreFailure> {
+pub(super) async fn user_by_email(store: &Store, email: &str) -> Result<Option<User>, Failure> {
     let row = sqlx::query(concat!(
         "SELECT ",
         user_columns!(),
@@ -57,10 +54,7 @@ pub(super) async fn user_by_email(
 }
 
 /// The tenants a user belongs to, with their role there, by slug.
-pub(super) async fn memberships(
-    store: &Store,
-    user_id: i64,
-) -> Result<Vec<Membership>, StoreFailure> {
+pub(super) async fn memberships(store: &Store, user_id: i64) -> Result<Vec<Membership>, Failure> {
     let rows = sqlx::query(
         "SELECT m.tenant_id, n.slug, n.name, m.role FROM memberships m \
          JOIN tenants n ON n.id = m.tenant_id WHERE m.user_id = $1 ORDER BY n.slug",

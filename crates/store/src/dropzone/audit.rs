@@ -2,8 +2,8 @@
 //! the transaction of what it records.
 
 use chrono::{DateTime, Utc};
+use draxis_domain::StorageResult;
 use draxis_domain::TenantId;
-use draxis_domain::repository::StorageResult;
 use draxis_dropzone::records::{Actor, AuditEvent};
 use sqlx::{Any, Transaction};
 

@@ -1,8 +1,8 @@
 //! A tenant's autonomy band, and its change with an audit event.
 
 use chrono::Utc;
+use draxis_domain::StorageResult;
 use draxis_domain::TenantId;
-use draxis_domain::repository::StorageResult;
 use draxis_dropzone::records::Actor;
 use draxis_protocol::types::AutonomyBand;
 use serde_json::json;

@@ -4,8 +4,8 @@
 
 use std::collections::HashMap;
 
+use draxis_domain::StorageResult;
 use draxis_domain::TenantId;
-use draxis_domain::repository::StorageResult;
 use draxis_dropzone::records::{Inserted, NewArtifact, StoredArtifact, StoredExtraction};
 use draxis_protocol::types::ProposalState;
 use serde_json::json;

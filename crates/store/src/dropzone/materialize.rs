@@ -3,8 +3,8 @@
 //! twice. What is written, and what becomes current, is `draxis_dropzone::evidence`'s call.
 
 use chrono::{DateTime, Utc};
+use draxis_domain::StorageResult;
 use draxis_domain::TenantId;
-use draxis_domain::repository::StorageResult;
 use draxis_dropzone::evidence::{self, Origin, Recorded};
 use draxis_dropzone::records::{Actor, Materialized, RunCounts, WrittenObservation};
 use serde_json::json;

@@ -13,8 +13,8 @@ mod rows;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use draxis_domain::StorageResult;
 use draxis_domain::TenantId;
-use draxis_domain::repository::StorageResult;
 use draxis_dropzone::records::{
     Actor, AuditEvent, Decided, Decision, DropZoneStore, ExtractionFilter, Inserted, Materialized,
     NewArtifact, RunCounts, StoredArtifact, StoredExtraction,

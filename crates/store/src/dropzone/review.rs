@@ -3,8 +3,8 @@
 //! decision, or a run that wrote it).
 
 use chrono::Utc;
+use draxis_domain::StorageResult;
 use draxis_domain::TenantId;
-use draxis_domain::repository::StorageResult;
 use draxis_dropzone::records::{Actor, Decided, Decision};
 use draxis_dropzone::review;
 use serde_json::json;

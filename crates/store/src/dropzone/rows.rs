@@ -1,8 +1,8 @@
 //! Reading the Drop Zone's rows: artifacts with their extractions, one extraction, the
 //! review queue and the pending count.
 
+use draxis_domain::StorageResult;
 use draxis_domain::TenantId;
-use draxis_domain::repository::StorageResult;
 use draxis_dropzone::records::{ExtractionFilter, StoredArtifact, StoredExtraction};
 use draxis_protocol::types::{AutonomyBand, ProposalState};
 use sqlx::any::AnyRow;

@@ -1,9 +1,9 @@
 //! The asset inventory: filtered, keyset-paged listing and coverage counts.
 
+use draxis_domain::StorageResult;
 use draxis_domain::TenantId;
 use draxis_domain::entities::{Asset, AssetCounts, AssetFilter};
 use draxis_domain::paging::{KeyPart, SortKey};
-use draxis_domain::repository::StorageResult;
 use draxis_protocol::types::{AssetKind, Coverage, Criticality};
 use sqlx::{Arguments, AssertSqlSafe};
 

@@ -2,9 +2,9 @@
 
 use std::collections::HashMap;
 
+use draxis_domain::StorageResult;
 use draxis_domain::TenantId;
 use draxis_domain::entities::Link;
-use draxis_domain::repository::StorageResult;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 

@@ -3,9 +3,10 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use draxis_domain::StorageResult;
 use draxis_domain::TenantId;
 use draxis_domain::entities::{Integration, IntegrationRunRecord};
-use draxis_domain::repository::{Rows, StorageResult};
+use draxis_domain::repository::Rows;
 use draxis_protocol::types::{IntegrationKind, Schedule};
 
 use super::columns::{flag, get};

@@ -2,9 +2,10 @@
 
 use std::sync::Arc;
 
+use draxis_domain::StorageResult;
 use draxis_domain::TenantId;
 use draxis_domain::entities::{Kri, Link, ObservationRecord};
-use draxis_domain::repository::{Rows, StorageResult};
+use draxis_domain::repository::Rows;
 use draxis_protocol::types::{Direction, Frequency};
 
 use super::columns::{get, links};

@@ -13,13 +13,14 @@ mod simulations;
 mod vendors;
 
 use async_trait::async_trait;
+use draxis_domain::StorageResult;
 use draxis_domain::TenantId;
 use draxis_domain::entities::{
     Asset, AssetCounts, AssetFilter, Control, Integration, Kri, Link, ObservationRecord, Outcome,
     Risk, Simulation, Vendor,
 };
 use draxis_domain::paging::SortKey;
-use draxis_domain::repository::{RefKind, RiskRepository, Rows, StorageResult};
+use draxis_domain::repository::{RefKind, RiskRepository, Rows};
 
 use crate::Store;
 

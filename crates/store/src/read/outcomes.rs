@@ -2,9 +2,10 @@
 
 use std::sync::Arc;
 
+use draxis_domain::StorageResult;
 use draxis_domain::TenantId;
 use draxis_domain::entities::Outcome;
-use draxis_domain::repository::{Rows, StorageResult};
+use draxis_domain::repository::Rows;
 
 use super::columns::{get, links};
 use super::simulations::latest_simulated_losses;

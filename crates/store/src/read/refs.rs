@@ -1,9 +1,10 @@
 //! Finding a risk, control, outcome or integration by id, ref or name.
 
+use draxis_domain::StorageResult;
 use draxis_domain::TenantId;
 use draxis_domain::entities::Link;
 use draxis_domain::ids::IdKind;
-use draxis_domain::repository::{RefKind, StorageResult};
+use draxis_domain::repository::RefKind;
 use sqlx::AssertSqlSafe;
 
 use super::columns::get;

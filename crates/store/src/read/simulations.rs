@@ -3,9 +3,10 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use draxis_domain::StorageResult;
 use draxis_domain::TenantId;
 use draxis_domain::entities::{Link, Simulation};
-use draxis_domain::repository::{Rows, StorageResult};
+use draxis_domain::repository::Rows;
 use draxis_protocol::types::{SimulationResults, SimulationStatus};
 use sqlx::AssertSqlSafe;
 

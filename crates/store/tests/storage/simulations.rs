@@ -37,7 +37,7 @@ async fn queued_runs_are_claimed_once_and_recorded(fixture: &Fixture) {
     let started = Utc::now();
     let plan = service.prepare(claimed.clone()).await.unwrap();
     service
-        .finish(&claimed, started, plan.run(2))
+        .finish(&claimed, started, plan.run(2).as_ref())
         .await
         .unwrap();
     let queries = RiskQueries::new(Arc::new(store.clone()));

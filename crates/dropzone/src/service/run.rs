@@ -7,9 +7,8 @@ use draxis_auth::{Principal, TenantId};
 use draxis_domain::ToolError;
 use draxis_domain::entities::Integration;
 use draxis_domain::ids::IdKind;
-use draxis_domain::rules::{Thresholds, kri_colour};
 use draxis_protocol::types::{
-    IntegrationKind, KriUpdate, RunIntegrationArgs, RunIntegrationResult,
+    IntegrationKind, KriStatus, KriUpdate, RunIntegrationArgs, RunIntegrationResult,
 };
 
 use super::submit::content_problem;
@@ -125,18 +124,7 @@ impl DropZone {
                     value: w.value,
                     observed_at: w.observed_at,
                     current_value: kri.and_then(|k| k.current_value),
-                    status: kri.map_or(draxis_protocol::types::KriStatus::Unknown, |k| {
-                        kri_colour(
-                            Thresholds {
-                                direction: k.direction,
-                                warn: k.warn,
-                                critical: k.critical,
-                                frequency: k.frequency,
-                            },
-                            k.current_value.zip(k.current_observed_at),
-                            now,
-                        )
-                    }),
+                    status: kri.map_or(KriStatus::Unknown, |k| k.status(now)),
                     artifact_id: IdKind::Artifact.format(w.artifact_id),
                     extraction_id: IdKind::Extraction.format(w.extraction_id),
                 }

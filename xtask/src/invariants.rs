@@ -56,10 +56,6 @@ const FORBIDDEN: &[(&str, &[&str], &str)] = &[
         &["sqlx", "draxis-store", "rmcp", "axum", "draxis-transport"],
         "the Drop Zone reaches storage only through its trait, and knows no MCP",
     ),
-    // Store implements the Drop Zone's storage contract (`draxis_dropzone::records`), so
-    // it depends on draxis-dropzone. It still reaches no HTTP: that holds once the
-    // connectors' HTTP client has left draxis-dropzone (for the outbound crate); until
-    // then "draxis-store depends on hyper" is reported through draxis-dropzone.
     (
         "draxis-dropzone",
         &[
@@ -71,10 +67,27 @@ const FORBIDDEN: &[(&str, &[&str], &str)] = &[
         ],
         "connectors reach the network only through HttpFetch, implemented in draxis-outbound",
     ),
+    // Store implements the Drop Zone's storage contract (`draxis_dropzone::records`), so
+    // it depends on draxis-dropzone, which carries no HTTP client.
     (
         "draxis-store",
         &["rmcp", "axum", "hyper", "draxis-transport"],
         "storage knows nothing of HTTP or MCP",
+    ),
+    (
+        "draxis-simulation",
+        &[
+            "tokio",
+            "sqlx",
+            "rmcp",
+            "axum",
+            "hyper",
+            "draxis-protocol",
+            "draxis-auth",
+            "draxis-domain",
+            "draxis-store",
+        ],
+        "the loss engine is pure compute and depends on nothing of ours",
     ),
 ];
 

@@ -122,9 +122,25 @@ async def read_tools(url: str, token: str, mode: str, expected_version: str) -> 
         check(sims["total"] >= 33, f"a run per demo risk and outcome, got {sims['total']}")
         completed = [r for r in sims["items"] if r["status"] == "completed"]
         check(len(completed) >= 33 and all(r["results"] for r in completed), "completed runs carry results")
+        check(all("exceedanceCurve" not in r["results"] for r in completed), "lists leave curves out unless asked")
+        for name, largest in [("list_kris", {"limit": 200}), ("list_controls", {"limit": 200}),
+                              ("list_risks", {"limit": 200}), ("list_vendors", {"limit": 200}),
+                              ("get_asset_inventory", {"limit": 200}),
+                              ("list_simulations", {"limit": 200, "includeCurve": True}),
+                              ("get_kri", {"id": "patch_compliance_pct", "historyLimit": 365})]:
+            answer = await call(client, schemas, name, largest)
+            size = len(json.dumps(answer, separators=(",", ":"), ensure_ascii=False))
+            check(size < 40000, f"{name} {largest} is {size} characters, over what a model is handed")
+        default_sims = await call(client, schemas, "list_simulations", {})
+        size = len(json.dumps(default_sims, separators=(",", ":"), ensure_ascii=False))
+        check(size < 15000, f"list_simulations at its default limit is {size} characters")
         for run in completed[:5]:
-            curve = run["results"]["exceedanceCurve"]
-            check(all(a["probability"] >= b["probability"] for a, b in zip(curve, curve[1:])), "monotone curve")
+            one = await call(client, schemas, "list_simulations",
+                             {"risk": run["riskRef"], "limit": 1, "includeCurve": True} if run.get("riskRef")
+                             else {"outcome": run["outcomeRef"], "limit": 1, "includeCurve": True})
+            curve = one["items"][0]["results"]["exceedanceCurve"]
+            check(len(curve) > 10 and all(a["probability"] >= b["probability"] for a, b in zip(curve, curve[1:])),
+                  "monotone curve, on request")
         by_loss = await call(client, schemas, "list_risks", {"sort": "simulatedLoss", "limit": 200})
         losses = [r["latestSimulatedAnnualLoss"] for r in by_loss["items"]]
         check(all(x is not None for x in losses) and losses == sorted(losses, reverse=True),

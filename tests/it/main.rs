@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used)] // test helpers fail loudly by design
 
+mod answer_size;
 mod dropzone;
 mod http_edge;
 mod web;

@@ -145,6 +145,7 @@ pub fn paginate<T>(
         items: page,
         next_cursor,
         total,
+        note: None,
     })
 }
 

@@ -18,6 +18,10 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
     /// Number of matching rows, on all pages.
     pub total: u64,
+    /// Present when the page ended before `limit` to keep the answer small enough for a
+    /// model: says so; pass `nextCursor` for the rest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 impl<T> Page<T> {
@@ -27,6 +31,7 @@ impl<T> Page<T> {
             items: self.items.into_iter().map(item).collect(),
             next_cursor: self.next_cursor,
             total: self.total,
+            note: self.note,
         }
     }
 }

@@ -22,7 +22,9 @@ const INSTRUCTIONS: &str = "Draxis is the organisation's cyber-risk register. Us
 risks (sorted by current score), list_kris for key risk indicators (filter status=red for what is \
 breaching), get_kri for one KRI's history and links, list_controls, list_outcomes, list_vendors, \
 get_asset_inventory, list_simulations and list_integrations for the rest. Lists are paged: pass \
-nextCursor back as cursor. With a write-scoped token, evidence goes into the AI Drop Zone: find a \
+nextCursor back as cursor. Answers stay under 40,000 characters: a page that would pass that ends \
+early with a note (pass nextCursor for more), and list items carry the first 10 refs of each link \
+with a count (filter another list by the item to see them all). With a write-scoped token, evidence goes into the AI Drop Zone: find a \
 drop zone with list_integrations (isDropZone: true), call submit_dropzone_artifact with the text, \
 then run_integration on the same id to write accepted values into the KRIs. Errors you can fix \
 come back as tool results with isError: true.";

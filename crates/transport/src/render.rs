@@ -108,6 +108,7 @@ impl<T: ListItem> ItemMemo<T> {
             items,
             next_cursor,
             total,
+            note,
         } = page;
         let mut found: Vec<Option<Arc<RenderedItem<T>>>> = {
             let remembered = self.items.lock().unwrap_or_else(PoisonError::into_inner);
@@ -150,11 +151,13 @@ impl<T: ListItem> ItemMemo<T> {
                 .collect::<Vec<&RawValue>>(),
             next_cursor: next_cursor.clone(),
             total,
+            note: note.clone(),
         })?;
         let mut value = serde_json::to_value(Page::<()> {
             items: Vec::new(),
             next_cursor,
             total,
+            note,
         })?;
         if let Value::Object(fields) = &mut value {
             fields.insert(
@@ -222,7 +225,9 @@ mod tests {
             source_integration_id: id.is_multiple_of(2).then(|| "int_1".into()),
             source_integration_name: id.is_multiple_of(2).then(|| "AI Drop Zone".into()),
             risk_refs: vec!["R-001".into(), "R-014".into()],
+            risk_count: 2,
             control_refs: Vec::new(),
+            control_count: 0,
             outcome_ref: None,
         }
     }
@@ -232,6 +237,7 @@ mod tests {
             total: items.len() as u64 + 7,
             items,
             next_cursor: next_cursor.map(str::to_owned),
+            note: None,
         }
     }
 

@@ -6,9 +6,6 @@ use draxis_domain::{Handle, RiskQueries, ToolError};
 use draxis_dropzone::DropZone;
 use draxis_protocol::Tool;
 use draxis_protocol::tools::*;
-use draxis_protocol::types::{
-    AssetInventory, KriDetail, RunIntegrationResult, SubmitArtifactResult,
-};
 use serde_json::Value;
 
 use crate::render::{ListItem, ListMemos, Rendered};
@@ -48,6 +45,72 @@ plain_answers!(
     RunIntegrationResult
 );
 
+/// The largest `structuredContent` handed to a model, in bytes of compact JSON (never fewer
+/// than its characters). Claude Code warns above about 40,000 characters and replaces an
+/// answer over 50,000 by a file path; the rest of the 40,000 is room for the note.
+pub(crate) const ANSWER_BUDGET: usize = 39_000;
+
+/// Arguments that can ask for fewer rows of their answer's one long list.
+pub(crate) trait Rows {
+    /// The answer's field holding the rows, and the note that says they were cut short
+    /// (`{n}` is the number kept); `None` when the answer has no such list.
+    const ROWS: Option<(&'static str, &'static str)> = None;
+    /// Asks for at most `rows` rows.
+    fn ask_for(&mut self, _rows: u32) {}
+}
+
+const PAGE_NOTE: &str = "This page ends after {n} items to keep the answer under 40,000 \
+    characters; pass nextCursor as cursor for the next ones.";
+
+macro_rules! rows {
+    ($($args:ty => $field:ident in $json:literal, $note:expr;)+) => {
+        $(impl Rows for $args {
+            const ROWS: Option<(&'static str, &'static str)> = Some(($json, $note));
+            fn ask_for(&mut self, rows: u32) {
+                self.$field = Some(rows);
+            }
+        })+
+    };
+}
+
+rows! {
+    ListKrisArgs => limit in "items", PAGE_NOTE;
+    ListControlsArgs => limit in "items", PAGE_NOTE;
+    ListRisksArgs => limit in "items", PAGE_NOTE;
+    ListOutcomesArgs => limit in "items", PAGE_NOTE;
+    ListVendorsArgs => limit in "items", PAGE_NOTE;
+    AssetInventoryArgs => limit in "items", PAGE_NOTE;
+    ListSimulationsArgs => limit in "items", PAGE_NOTE;
+    ListIntegrationsArgs => limit in "items", PAGE_NOTE;
+    GetKriArgs => history_limit in "history", "history holds the newest {n} observations to \
+        keep the answer under 40,000 characters; ask for a smaller historyLimit for a shorter window.";
+}
+
+impl Rows for SubmitArtifactArgs {}
+impl Rows for RunIntegrationArgs {}
+
+/// How many of the rows in `field` fit in the budget with everything else the answer
+/// holds; `None` when they all do or there is no such list.
+fn rows_that_fit(value: &Value, field: &str, answer_bytes: usize) -> Option<u32> {
+    const NOTE_ROOM: usize = 300;
+    let rows = value.get(field)?.as_array()?;
+    let sizes: Vec<usize> = rows
+        .iter()
+        .map(|row| serde_json::to_string(row).map_or(0, |text| text.len()) + 1)
+        .collect();
+    let others = answer_bytes.saturating_sub(sizes.iter().sum());
+    let room = ANSWER_BUDGET.saturating_sub(others + NOTE_ROOM);
+    let mut used = 0;
+    let fit = sizes
+        .iter()
+        .take_while(|size| {
+            used += **size;
+            used <= room
+        })
+        .count();
+    (fit < rows.len()).then(|| u32::try_from(fit.max(1)).unwrap_or(u32::MAX))
+}
+
 /// The outcome of one tool call, before it becomes an MCP result.
 pub(crate) enum Served {
     Answered(Rendered),
@@ -66,10 +129,11 @@ async fn serve<T, H>(
 ) -> Served
 where
     T: Tool,
+    T::Args: Rows + Clone,
     T::Output: Answer,
     H: Handle<T>,
 {
-    let args = match serde_json::from_value(Value::Object(arguments.unwrap_or_default())) {
+    let args: T::Args = match serde_json::from_value(Value::Object(arguments.unwrap_or_default())) {
         Ok(args) => args,
         Err(error) => {
             return Served::Refused(format!(
@@ -78,12 +142,61 @@ where
             ));
         }
     };
+    let rendered = match answer(handler, principal, args.clone(), memos).await {
+        Ok(rendered) => rendered,
+        Err(served) => return served,
+    };
+    if rendered.text.len() <= ANSWER_BUDGET {
+        return Served::Answered(rendered);
+    }
+    // Too long for a model: ask again for as many rows as fit, and say so.
+    let fit = <T::Args as Rows>::ROWS.and_then(|(field, note)| {
+        rows_that_fit(&rendered.value, field, rendered.text.len()).map(|fit| (fit, note))
+    });
+    let Some((fit, note)) = fit else {
+        tracing::warn!(
+            tool = T::NAME,
+            bytes = rendered.text.len(),
+            "an answer is over the budget"
+        );
+        return Served::Answered(rendered);
+    };
+    let mut fewer = args;
+    fewer.ask_for(fit);
+    let mut rendered = match answer(handler, principal, fewer, memos).await {
+        Ok(rendered) => rendered,
+        Err(served) => return served,
+    };
+    if let Value::Object(fields) = &mut rendered.value {
+        fields.insert(
+            "note".into(),
+            Value::String(note.replace("{n}", &fit.to_string())),
+        );
+    }
+    match serde_json::to_string(&rendered.value) {
+        Ok(text) => {
+            rendered.text = text;
+            Served::Answered(rendered)
+        }
+        Err(error) => Served::Unencodable(error),
+    }
+}
+
+/// Calls the handler and renders its result.
+async fn answer<T, H>(
+    handler: &H,
+    principal: &Principal,
+    args: T::Args,
+    memos: &ListMemos,
+) -> Result<Rendered, Served>
+where
+    T: Tool,
+    T::Output: Answer,
+    H: Handle<T>,
+{
     match handler.handle(principal, args).await {
-        Ok(result) => match result.render(memos) {
-            Ok(rendered) => Served::Answered(rendered),
-            Err(error) => Served::Unencodable(error),
-        },
-        Err(error) => Served::Failed(error),
+        Ok(result) => result.render(memos).map_err(Served::Unencodable),
+        Err(error) => Err(Served::Failed(error)),
     }
 }
 

@@ -99,6 +99,7 @@ impl Handle<GetAssetInventory> for RiskQueries {
                 .collect(),
             next_cursor,
             total: counts.total,
+            note: None,
         })
     }
 }

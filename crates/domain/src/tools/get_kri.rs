@@ -75,6 +75,7 @@ impl Handle<GetKri> for RiskQueries {
             }),
             history: history.into_iter().map(observation).collect(),
             trend,
+            note: None,
         })
     }
 }

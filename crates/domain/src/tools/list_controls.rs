@@ -4,7 +4,7 @@ use draxis_auth::Principal;
 use draxis_protocol::tools::ListControls;
 use draxis_protocol::types::*;
 
-use super::{Handle, RiskQueries, link_refs, num, text};
+use super::{Handle, RiskQueries, count, link_refs, num, text};
 use crate::entities::Control;
 use crate::error::{ToolError, ToolResult};
 use crate::ids::IdKind;
@@ -86,7 +86,9 @@ fn control_summary(c: &Control) -> ControlSummary {
         attack_techniques: c.attack_techniques.clone(),
         owner: c.owner.clone(),
         risk_refs: link_refs(&c.risks),
+        risk_count: count(&c.risks),
         kri_slugs: link_refs(&c.kris),
+        kri_count: count(&c.kris),
     }
 }
 

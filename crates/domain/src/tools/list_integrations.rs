@@ -4,7 +4,7 @@ use draxis_auth::Principal;
 use draxis_protocol::tools::ListIntegrations;
 use draxis_protocol::types::*;
 
-use super::{Handle, RiskQueries, text};
+use super::{Handle, RiskQueries, first_refs, text};
 use crate::entities::Integration;
 use crate::error::ToolResult;
 use crate::ids::IdKind;
@@ -52,6 +52,7 @@ fn integration_summary(i: &Integration) -> IntegrationSummary {
             rows_skipped: r.rows_skipped,
         }),
         pending_review_count: i.pending_review_count,
-        kri_slugs: i.kri_slugs.clone(),
+        kri_slugs: first_refs(i.kri_slugs.iter().map(String::as_str)),
+        kri_count: u32::try_from(i.kri_slugs.len()).unwrap_or(u32::MAX),
     }
 }

@@ -5,7 +5,7 @@ use draxis_auth::Principal;
 use draxis_protocol::tools::ListKris;
 use draxis_protocol::types::*;
 
-use super::{Handle, RiskQueries, link_refs, num, text};
+use super::{Handle, RiskQueries, count, link_refs, num, text};
 use crate::entities::Kri;
 use crate::error::ToolResult;
 use crate::ids::IdKind;
@@ -110,7 +110,9 @@ pub(super) fn kri_summary(kri: &Kri, status: KriStatus, now: DateTime<Utc>) -> K
             .map(|id| IdKind::Integration.format(id)),
         source_integration_name: kri.source_integration_name.clone(),
         risk_refs: link_refs(&kri.risks),
+        risk_count: count(&kri.risks),
         control_refs: link_refs(&kri.controls),
+        control_count: count(&kri.controls),
         outcome_ref: kri.outcome.as_ref().map(|o| o.r#ref.clone()),
     }
 }

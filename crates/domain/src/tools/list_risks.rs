@@ -8,7 +8,7 @@ use draxis_auth::{Principal, TenantId};
 use draxis_protocol::tools::ListRisks;
 use draxis_protocol::types::*;
 
-use super::{Handle, RiskQueries, link_refs, num, text};
+use super::{Handle, RiskQueries, count, link_refs, num, text};
 use crate::entities::{LikelihoodImpact, Risk};
 use crate::error::{ToolError, ToolResult};
 use crate::ids::IdKind;
@@ -156,7 +156,10 @@ fn risk_summary(risk: &Risk, score: RiskScore) -> RiskSummary {
         },
         latest_simulated_annual_loss: risk.latest_simulated_annual_loss,
         outcome_refs: link_refs(&risk.outcomes),
+        outcome_count: count(&risk.outcomes),
         kri_slugs: link_refs(&risk.kris),
+        kri_count: count(&risk.kris),
         control_refs: link_refs(&risk.controls),
+        control_count: count(&risk.controls),
     }
 }

@@ -52,11 +52,13 @@ impl Handle<ListSimulations> for RiskQueries {
             args.cursor.as_deref(),
             args.limit,
         )?;
-        Ok(page.map(simulation_summary))
+        let curve = args.include_curve.unwrap_or(false);
+        Ok(page.map(|s| simulation_summary(s, curve)))
     }
 }
 
-fn simulation_summary(s: &Simulation) -> SimulationSummary {
+/// A run as listed; its exceedance curve only when asked for.
+fn simulation_summary(s: &Simulation, with_curve: bool) -> SimulationSummary {
     SimulationSummary {
         id: IdKind::Simulation.format(s.id),
         risk_ref: s.risk.as_ref().map(|l| l.r#ref.clone()),
@@ -66,7 +68,16 @@ fn simulation_summary(s: &Simulation) -> SimulationSummary {
         seed: s.seed,
         created_at: s.created_at,
         finished_at: s.finished_at,
-        results: s.results.clone(),
+        results: s.results.as_ref().map(|r| {
+            if with_curve {
+                r.clone()
+            } else {
+                SimulationResults {
+                    exceedance_curve: Vec::new(),
+                    ..r.clone()
+                }
+            }
+        }),
         error: s.error.clone(),
     }
 }

@@ -96,8 +96,26 @@ impl RiskQueries {
     }
 }
 
+/// How many refs a list item carries of each kind of link; its count field says how
+/// many there are, and a filtered list call names them all.
+const LISTED_REFS: usize = 10;
+
+/// The first [`LISTED_REFS`] refs of `links`.
 fn link_refs(links: &[Link]) -> Vec<String> {
-    links.iter().map(|l| l.r#ref.clone()).collect()
+    first_refs(links.iter().map(|l| l.r#ref.as_str()))
+}
+
+/// The first [`LISTED_REFS`] of `refs`, owned.
+fn first_refs<'a>(refs: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    refs.into_iter()
+        .take(LISTED_REFS)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// How many links there are, for a count field.
+fn count(links: &[Link]) -> u32 {
+    u32::try_from(links.len()).unwrap_or(u32::MAX)
 }
 
 fn num(value: f64) -> KeyPart {

@@ -136,4 +136,8 @@ pub struct AssetInventory {
     pub next_cursor: Option<String>,
     /// Number of assets matching the filters, on all pages.
     pub total: u64,
+    /// Present when the page ended before `limit` to keep the answer small enough for a
+    /// model: says so; pass `nextCursor` for the rest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }

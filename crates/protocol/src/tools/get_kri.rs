@@ -91,4 +91,8 @@ pub struct KriDetail {
     pub history: Vec<Observation>,
     /// Movement over the returned history.
     pub trend: Trend,
+    /// Present when the history holds fewer observations than `historyLimit` asked for,
+    /// to keep the answer small enough for a model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }

@@ -72,10 +72,14 @@ pub struct ControlSummary {
     pub attack_techniques: Vec<String>,
     /// Accountable person.
     pub owner: String,
-    /// Refs of the linked risks.
+    /// Refs of the linked risks (the first 10; `riskCount` counts them all).
     pub risk_refs: Vec<String>,
-    /// Slugs of the KRIs that measure this control.
+    /// How many risks this control is linked to.
+    pub risk_count: u32,
+    /// Slugs of the KRIs that measure this control (the first 10; `kriCount` counts them all).
     pub kri_slugs: Vec<String>,
+    /// How many KRIs measure this control.
+    pub kri_count: u32,
 }
 
 /// A page of controls.

@@ -73,8 +73,10 @@ pub struct IntegrationSummary {
     pub last_run: Option<IntegrationRun>,
     /// Extractions waiting for a human in the Pending Extraction Review queue.
     pub pending_review_count: u64,
-    /// Slugs of KRIs fed by this integration.
+    /// Slugs of KRIs fed by this integration (the first 10; `kriCount` counts them all).
     pub kri_slugs: Vec<String>,
+    /// How many KRIs this integration feeds.
+    pub kri_count: u32,
 }
 
 /// A page of integrations.

@@ -90,10 +90,14 @@ pub struct KriSummary {
     pub source_integration_id: Option<String>,
     /// Name of that integration, such as "AI Drop Zone".
     pub source_integration_name: Option<String>,
-    /// Refs of the risks this KRI signals.
+    /// Refs of the risks this KRI signals (the first 10; `riskCount` counts them all).
     pub risk_refs: Vec<String>,
-    /// Refs of the controls this KRI measures.
+    /// How many risks this KRI signals.
+    pub risk_count: u32,
+    /// Refs of the controls this KRI measures (the first 10; `controlCount` counts them all).
     pub control_refs: Vec<String>,
+    /// How many controls this KRI measures.
+    pub control_count: u32,
     /// Ref of the outcome this KRI belongs to.
     pub outcome_ref: Option<String>,
 }

@@ -17,7 +17,8 @@ impl Tool for ListOutcomes {
     const TITLE: &'static str = "List business outcomes";
     const DESCRIPTION: &'static str = "List the business outcomes risks threaten, each with its rolled-up status \
              (the worst rating of its risks), loss tolerance and aggregate simulated annual \
-             loss when simulations exist.";
+             loss when simulations exist. Each lists its first 10 risk refs and riskCount; \
+             list_risks with outcome lists them all.";
     const HINTS: Hints = Hints::read();
 }
 
@@ -62,7 +63,8 @@ pub struct OutcomeSummary {
     pub worst_risk_ref: Option<String>,
     /// Mean annual loss of the latest completed outcome simulation, if any.
     pub aggregate_annual_loss: Option<f64>,
-    /// Refs of the linked risks.
+    /// Refs of the linked risks (the first 10; `riskCount` counts them all; list_risks
+    /// with `outcome` lists them).
     pub risk_refs: Vec<String>,
 }
 

@@ -108,12 +108,18 @@ pub struct RiskSummary {
     pub fair: FairParameters,
     /// Mean annual loss of the latest completed simulation, if any.
     pub latest_simulated_annual_loss: Option<f64>,
-    /// Refs of the outcomes this risk threatens.
+    /// Refs of the outcomes this risk threatens (the first 10; `outcomeCount` counts them all).
     pub outcome_refs: Vec<String>,
-    /// Slugs of the linked KRIs.
+    /// How many outcomes this risk threatens.
+    pub outcome_count: u32,
+    /// Slugs of the linked KRIs (the first 10; `kriCount` counts them all).
     pub kri_slugs: Vec<String>,
-    /// Refs of the linked controls.
+    /// How many KRIs signal this risk.
+    pub kri_count: u32,
+    /// Refs of the linked controls (the first 10; `controlCount` counts them all).
     pub control_refs: Vec<String>,
+    /// How many controls are linked to this risk.
+    pub control_count: u32,
 }
 
 /// A page of risks.

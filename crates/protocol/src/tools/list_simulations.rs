@@ -17,8 +17,10 @@ impl Tool for ListSimulations {
     const NAME: &'static str = "list_simulations";
     const TITLE: &'static str = "List loss simulations";
     const DESCRIPTION: &'static str = "List Monte Carlo loss simulations (FAIR-style) with their results: mean annual \
-             loss, P50/P90/P95/P99, VaR, expected shortfall, probability of zero loss and \
-             the loss exceedance curve. Filter by risk ref, outcome id or status.";
+             loss, P50/P90/P95/P99, VaR, expected shortfall and probability of zero loss. \
+             Filter by risk ref, outcome id or status. Each run's loss exceedance curve \
+             (about 3,000 characters) only with includeCurve: true; for one run's curve, \
+             filter by risk or outcome with limit 1.";
     const HINTS: Hints = Hints::read();
 }
 
@@ -34,6 +36,10 @@ pub struct ListSimulationsArgs {
     pub outcome: Option<String>,
     #[serde(default)]
     pub status: Option<SimulationStatus>,
+    /// Include each run's loss exceedance curve (about 3,000 characters a run; default
+    /// false). For one run's curve, filter by risk or outcome with `limit: 1`.
+    #[serde(default)]
+    pub include_curve: Option<bool>,
     /// Items per page, 1-200 (default 25).
     #[serde(default)]
     pub limit: Option<u32>,
@@ -78,7 +84,9 @@ pub struct SimulationResults {
     pub min: f64,
     /// Largest simulated annual loss.
     pub max: f64,
-    /// Loss exceedance curve, about 100 points, losses ascending.
+    /// Loss exceedance curve, about 100 points, losses ascending. In list_simulations only
+    /// when asked for with `includeCurve: true`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exceedance_curve: Vec<ExceedancePoint>,
 }
 

@@ -89,6 +89,15 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
             &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
         )?;
         outcome?;
+
+        let db = format!("draxis_replicas_{}", std::process::id());
+        admin_sql(&postgres_admin, &format!("CREATE DATABASE {db}"))?;
+        let outcome = replicas(&clients.python, &binaries, &format!("{base}/{db}"));
+        admin_sql(
+            &postgres_admin,
+            &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
+        )?;
+        outcome.context("three replicas on one PostgreSQL database")?;
     }
 
     eprintln!();
@@ -124,12 +133,38 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     if postgres {
         eprintln!("  PostgreSQL storage suite: passed");
         eprintln!("  end-to-end and Drop Zone end-to-end on PostgreSQL: passed");
+        eprintln!("  three replicas on one PostgreSQL database, round-robin: passed");
     } else {
         eprintln!(
             "  SKIPPED: PostgreSQL storage suite and end-to-end on PostgreSQL (no server at {postgres_admin})"
         );
     }
     Ok(())
+}
+
+/// Three servers on one PostgreSQL database: the first seeds the demo, the others join;
+/// `tests/e2e/replicas.py` drives them round-robin.
+fn replicas(python: &Path, binaries: &Path, database: &str) -> anyhow::Result<()> {
+    const READ_CACHE_MS: &str = "1000";
+    let start = || RunningServer::start(binaries, database, &["--read-cache-ms", READ_CACHE_MS]);
+    let first = start()?;
+    let others = [start()?, start()?];
+    let reader = first.mint_token(binaries, "acme", "read")?;
+    let writer = first.mint_token(binaries, "acme", "read,write")?;
+    let mut command = Command::new(python);
+    command.arg("tests/e2e/replicas.py");
+    for server in std::iter::once(&first).chain(&others) {
+        command.arg("--url").arg(server.mcp_url());
+    }
+    command.args([
+        "--token",
+        &reader,
+        "--writer",
+        &writer,
+        "--staleness-ms",
+        READ_CACHE_MS,
+    ]);
+    run_command(&mut command)
 }
 
 /// OAuth lifetimes short enough to watch expiry and reuse within a test run.

@@ -4,6 +4,7 @@
 mod bench;
 mod bench_dropzone;
 mod bench_sim;
+mod claude_code;
 mod codegen;
 #[cfg(test)]
 mod invariants;

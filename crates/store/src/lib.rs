@@ -7,6 +7,7 @@
 
 mod accounts;
 mod admin;
+mod audit;
 mod dropzone;
 mod read;
 mod rows;
@@ -23,6 +24,7 @@ use sqlx::{AnyPool, ConnectOptions, Executor};
 
 pub use accounts::UserListing;
 pub use admin::{AdminError, CreatedToken};
+pub use audit::MAX_AUDIT_PAGE;
 pub use seed::{SeedError, SeedOutcome, SeededTenant};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");

@@ -20,8 +20,8 @@ use std::convert::Infallible;
 use axum::extract::{FromRequest, FromRequestParts, OptionalFromRequestParts, RawForm, Request};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use draxis_auth::Membership;
 use draxis_auth::server::{Session, csrf_matches, csrf_token, with_query};
+use draxis_auth::{AuditEvent, Membership};
 use draxis_dropzone::records::Actor;
 use http::request::Parts;
 use http::{HeaderMap, StatusCode};
@@ -31,6 +31,7 @@ use super::{
     see_other,
 };
 use crate::AppState;
+use crate::audit::ClientAddress;
 
 /// A browser with a live session, whatever tenants its user belongs to. As an extractor,
 /// `Option<Browser>` is `None` when the request carries no live session.
@@ -170,6 +171,19 @@ impl SignedIn {
     /// `created_by` of the PATs this user makes in the console.
     pub fn pat_owner(&self) -> String {
         format!("user:{}", self.email())
+    }
+
+    /// An audit event by this user in the current tenant, their session as credential.
+    pub fn audit_event(
+        &self,
+        action: &'static str,
+        subject: impl Into<String>,
+        ClientAddress(address): ClientAddress,
+    ) -> AuditEvent {
+        AuditEvent::new(action, self.pat_owner(), subject)
+            .in_tenant(Some(self.current.tenant_id))
+            .with_credential(Some(format!("session:{}", self.browser.session.id)))
+            .from_address(address)
     }
 }
 

@@ -193,6 +193,7 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
             "/settings/band",
             get(web::console::band::show).post(web::console::band::set),
         )
+        .route("/settings/audit", get(web::console::audit::show))
         .route("/static/console.css", get(web::console::assets::stylesheet))
         .route("/static/console.js", get(web::console::assets::script))
         .layer(axum::middleware::from_fn_with_state(

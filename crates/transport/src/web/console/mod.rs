@@ -1,13 +1,14 @@
 //! The web console: sign in and out (`sign_in`), the tenant switch (`tenant`), API tokens
 //! (`tokens`), connected OAuth apps (`apps`), the Pending Extraction Review queue
-//! (`review`), the tenant's autonomy band (`band`) and the stylesheet and script
-//! (`assets`). This file holds what the pages share: the signed-in extractors. A page
+//! (`review`), the tenant's autonomy band (`band`), its audit trail (`audit`) and the
+//! stylesheet and script (`assets`). This file holds what the pages share: the signed-in extractors. A page
 //! handler takes [`SignedIn`] (the session and the role in the current tenant, or a
 //! redirect to the sign-in page) and a form handler [`SignedInForm`] (the same, plus a
 //! form whose CSRF token and origin were checked), so its body is only the page's logic.
 
 pub(crate) mod apps;
 pub(crate) mod assets;
+pub(crate) mod audit;
 pub(crate) mod band;
 pub(crate) mod review;
 pub(crate) mod sign_in;
@@ -80,11 +81,12 @@ impl OptionalFromRequestParts<AppState> for Browser {
 
 /// The console pages a signed-out visitor returns to after signing in: the one the
 /// request's path lies under, else the first (the tenant switch returns to the tokens).
-const RETURN_PAGES: [&str; 4] = [
+const RETURN_PAGES: [&str; 5] = [
     "/settings/tokens",
     "/settings/apps",
     "/review",
     "/settings/band",
+    "/settings/audit",
 ];
 
 fn return_page(path: &str) -> &'static str {

@@ -234,7 +234,12 @@ async fn tool_calls_are_counted_per_token_and_measured() {
         metrics.contains(r#"draxis_tool_calls_total{tool="list_kris",outcome="ok"} 2"#),
         "{metrics}"
     );
-    assert!(metrics.contains("draxis_http_requests_total{"), "{metrics}");
+    assert!(
+        metrics.contains(
+            r#"draxis_http_requests_total{route="/api/mcp",method="POST",status="200"} 3"#
+        ),
+        "{metrics}"
+    );
     assert!(metrics.contains("draxis_db_pool_connections "), "{metrics}");
     assert!(metrics.contains("draxis_simulations_queued "), "{metrics}");
 }

@@ -227,8 +227,10 @@ impl Metrics {
             .observe(elapsed.as_secs_f64());
     }
 
-    /// Counts a request refused for `reason` (a short fixed word: `unauthenticated`,
-    /// `forbidden`, `too_large`, `bad_origin`).
+    /// Counts a request refused for `reason` (a short fixed word). Every answer with a
+    /// refusing status is counted already (`unauthenticated`, `forbidden`, `too_large`,
+    /// `rate_limited`, `headers_too_large`, `unavailable`); call this for refusals that
+    /// never reach the router (a connection cap, a header timeout).
     pub fn refused(&self, reason: &str) {
         self.0
             .refused
@@ -238,7 +240,8 @@ impl Metrics {
             .inc();
     }
 
-    /// Counts a request refused by the rate limit named `limit` (`sign_in`, `token`, …).
+    /// Counts a request refused by the rate limit named `limit` (`sign_in`, `token`,
+    /// `registration`, `client_address`, …): which limit, beside the 429 counted above.
     pub fn rate_limited(&self, limit: &str) {
         self.0
             .rate_limited
@@ -286,26 +289,50 @@ pub(crate) async fn scrape(State(metrics): State<Metrics>) -> Response {
         .into_response()
 }
 
-/// Middleware: counts every request by its route template (never the raw path, so ids
-/// and probes cannot grow the label set) and its status.
+/// The route a request is counted under: its route template, `/api/mcp` for the MCP
+/// endpoint (served as a fallback, so it has none), else `unmatched`: never the raw
+/// path, so ids and probes cannot grow the label set.
+fn route_of(request: &Request) -> String {
+    if let Some(path) = request.extensions().get::<MatchedPath>() {
+        return path.as_str().to_string();
+    }
+    let path = request.uri().path();
+    if path == "/api/mcp" || path.starts_with("/api/mcp/") {
+        "/api/mcp".into()
+    } else {
+        "unmatched".into()
+    }
+}
+
+/// Why a status says the request was refused, if it does.
+fn refusal_reason(status: StatusCode) -> Option<&'static str> {
+    Some(match status.as_u16() {
+        401 => "unauthenticated",
+        403 => "forbidden",
+        413 => "too_large",
+        429 => "rate_limited",
+        431 => "headers_too_large",
+        503 => "unavailable",
+        _ => return None,
+    })
+}
+
+/// Middleware: counts every request by route, method and status, its latency, and the
+/// refused ones by reason.
 pub(crate) async fn count_requests(
     State(metrics): State<Metrics>,
     request: Request,
     next: Next,
 ) -> Response {
     let started = std::time::Instant::now();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_string(), |path| path.as_str().to_string());
+    let route = route_of(&request);
     let method = request.method().as_str().to_string();
     let response = next.run(request).await;
-    metrics.http_request(
-        &route,
-        &method,
-        response.status().as_u16(),
-        started.elapsed(),
-    );
+    let status = response.status();
+    metrics.http_request(&route, &method, status.as_u16(), started.elapsed());
+    if let Some(reason) = refusal_reason(status) {
+        metrics.refused(reason);
+    }
     response
 }
 

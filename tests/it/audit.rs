@@ -13,18 +13,10 @@ use http::Request;
 use serde_json::json;
 use tower::ServiceExt;
 
+use crate::web::header;
 use crate::{TestApp, json_body};
 
 const ORIGIN: &str = "http://127.0.0.1:8080";
-
-fn header(response: &http::Response<Body>, name: &str) -> String {
-    response
-        .headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string()
-}
 
 async fn text(response: http::Response<Body>) -> String {
     let bytes = axum::body::to_bytes(response.into_body(), 1 << 22)

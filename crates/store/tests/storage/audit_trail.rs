@@ -8,6 +8,15 @@ use draxis_auth::{AuditEvent, AuditLog, AuditQuery, Outcome, Scopes, TokenVerifi
 
 use crate::common::Fixture;
 
+/// The events `query` lists: at most its limit, or 50 when it sets none.
+async fn trail(store: &draxis_store::Store, query: AuditQuery) -> Vec<draxis_auth::AuditRecord> {
+    let limit = if query.limit == 0 { 50 } else { query.limit };
+    store
+        .audit_trail(&AuditQuery { limit, ..query })
+        .await
+        .unwrap()
+}
+
 async fn audit_trail_records_and_filters(fixture: &Fixture) {
     let Fixture {
         store,
@@ -41,14 +50,14 @@ async fn audit_trail_records_and_filters(fixture: &Fixture) {
     for event in &events {
         store.record(event).await.unwrap();
     }
-    let all = store
-        .audit_trail(&AuditQuery {
+    let all = trail(
+        store,
+        AuditQuery {
             since: Some(before),
-            limit: 50,
             ..AuditQuery::default()
-        })
-        .await
-        .unwrap();
+        },
+    )
+    .await;
     assert_eq!(
         all.len(),
         5,
@@ -60,15 +69,15 @@ async fn audit_trail_records_and_filters(fixture: &Fixture) {
     assert_eq!(failed.outcome, "failure");
     assert_eq!(failed.client_address.as_deref(), Some("192.0.2.7"));
 
-    let acme_only = store
-        .audit_trail(&AuditQuery {
+    let acme_only = trail(
+        store,
+        AuditQuery {
             tenant: Some(acme.id),
             since: Some(before),
-            limit: 50,
             ..AuditQuery::default()
-        })
-        .await
-        .unwrap();
+        },
+    )
+    .await;
     assert_eq!(acme_only.len(), 2);
     assert!(
         acme_only
@@ -77,52 +86,53 @@ async fn audit_trail_records_and_filters(fixture: &Fixture) {
     );
     assert_eq!(acme_only[1].credential.as_deref(), Some("session:4"));
 
-    let oauth = store
-        .audit_trail(&AuditQuery {
+    let oauth = trail(
+        store,
+        AuditQuery {
             action: Some("oauth.".into()),
             since: Some(before),
-            limit: 50,
             ..AuditQuery::default()
-        })
-        .await
-        .unwrap();
+        },
+    )
+    .await;
     assert_eq!(
         oauth.len(),
         2,
         "a family ending in a dot matches its actions"
     );
-    let by_alice = store
-        .audit_trail(&AuditQuery {
+    let by_alice = trail(
+        store,
+        AuditQuery {
             actor: Some("ALICE@".into()),
             since: Some(before),
-            limit: 50,
             ..AuditQuery::default()
-        })
-        .await
-        .unwrap();
+        },
+    )
+    .await;
     assert_eq!(by_alice.len(), 2, "actor matches case-insensitively");
-    let page = store
-        .audit_trail(&AuditQuery {
+    let page = trail(
+        store,
+        AuditQuery {
             since: Some(before),
             before_id: Some(all[1].id),
             limit: 2,
             ..AuditQuery::default()
-        })
-        .await
-        .unwrap();
+        },
+    )
+    .await;
     assert_eq!(
         page.iter().map(|e| e.id).collect::<Vec<_>>(),
         vec![all[2].id, all[3].id]
     );
-    let future = store
-        .audit_trail(&AuditQuery {
+    let future = trail(
+        store,
+        AuditQuery {
             until: Some(before),
             action: Some(action::TENANT_SWITCH.into()),
-            limit: 50,
             ..AuditQuery::default()
-        })
-        .await
-        .unwrap();
+        },
+    )
+    .await;
     assert!(future.is_empty(), "until excludes later events");
 }
 scenario!(audit_trail_records_and_filters);

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)] // test helpers fail loudly by design
 
 mod answer_size;
+mod audit;
 mod dropzone;
 mod http_edge;
 mod web;
@@ -25,6 +26,8 @@ pub struct TestApp {
     pub store: Store,
     pub verifier: Arc<TokenVerifier>,
     pub app: Router,
+    /// `/metrics`, as the server serves it on its metrics address.
+    pub metrics: Router,
     _dir: TempDir,
 }
 
@@ -57,11 +60,13 @@ impl TestApp {
         };
         let assembled = App::assemble(store.clone(), &config).unwrap();
         let app = assembled.router();
+        let metrics = assembled.metrics_router();
         let verifier = assembled.verifier;
         Self {
             store,
             verifier,
             app,
+            metrics,
             _dir: TempDir(dir),
         }
     }

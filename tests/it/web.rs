@@ -21,7 +21,7 @@ fn get(path: &str) -> Request<Body> {
         .unwrap()
 }
 
-fn header(response: &http::Response<Body>, name: &str) -> String {
+pub(crate) fn header(response: &http::Response<Body>, name: &str) -> String {
     response
         .headers()
         .get(name)

@@ -56,7 +56,8 @@ enum Command {
     /// Drop zones and connectors: list, create, run.
     #[command(subcommand)]
     Integration(IntegrationCommand),
-    /// The audit trail: artifacts, decisions, runs and band changes.
+    /// The audit trail: sign-ins, tokens, OAuth consent and grants, client registrations,
+    /// tenant switches, integrations, artifacts, decisions, runs and band changes.
     #[command(subcommand)]
     Audit(AuditCommand),
     /// Console users: create, list, disable, enrol a second factor.

@@ -1,5 +1,6 @@
 //! `draxis-server`: serves the MCP endpoint over HTTP on SQLite or PostgreSQL.
 
+mod logging;
 mod worker;
 
 use std::net::SocketAddr;
@@ -119,18 +120,24 @@ struct Args {
     /// How long a connector (http_json) may take to fetch, in seconds.
     #[arg(long, env = "DRAXIS_CONNECTOR_TIMEOUT_SECS", default_value_t = 30)]
     connector_timeout_secs: u64,
+
+    /// Log lines as human-readable text or as JSON objects (one per line, each carrying
+    /// the request id of the request it was written for).
+    #[arg(long, env = "DRAXIS_LOG_FORMAT", value_enum, default_value_t = logging::LogFormat::Text)]
+    log_format: logging::LogFormat,
+
+    /// Serve Prometheus metrics at http://<this address>/metrics (requests and latency
+    /// per route and tool, refusals, rate limits, database pool, Drop Zone intake,
+    /// simulation queue). Off when omitted. The endpoint has no authentication: keep the
+    /// address on loopback or a private network (such as 127.0.0.1:9464).
+    #[arg(long, env = "DRAXIS_METRICS_LISTEN")]
+    metrics_listen: Option<SocketAddr>,
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn,rmcp=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let args = Args::parse();
+    logging::init(args.log_format);
 
     let store = Store::open(&args.database)
         .await
@@ -192,6 +199,12 @@ async fn main() -> anyhow::Result<()> {
         "draxis-server listening on http://{local} (MCP endpoint {public_url}/api/mcp, console {public_url}/login)"
     );
     eprintln!("database: {}", redact_url(&args.database));
+    let metrics_server = match args.metrics_listen {
+        Some(address) => {
+            Some(serve_metrics(address, app.metrics_router(), shutdown.clone()).await?)
+        }
+        None => None,
+    };
 
     use axum::serve::ListenerExt;
     let listener = listener.tap_io(|tcp| {
@@ -200,7 +213,9 @@ async fn main() -> anyhow::Result<()> {
         }
     });
     let stop = shutdown.clone();
-    axum::serve(listener, router)
+    // The peer address reaches handlers (the audit trail's client address).
+    let service = router.into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(async move {
             wait_for_signal().await;
             tracing::info!("shutting down");
@@ -210,8 +225,31 @@ async fn main() -> anyhow::Result<()> {
     shutdown.cancel();
     flusher.await.ok();
     simulation_worker.await.ok();
+    if let Some(metrics_server) = metrics_server {
+        metrics_server.await.ok();
+    }
     store.close().await;
     Ok(())
+}
+
+/// Serves `/metrics` on a listener of its own until `shutdown`.
+async fn serve_metrics(
+    address: SocketAddr,
+    router: axum::Router,
+    shutdown: CancellationToken,
+) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .with_context(|| format!("cannot listen on --metrics-listen {address}"))?;
+    eprintln!("metrics at http://{}/metrics", listener.local_addr()?);
+    Ok(tokio::spawn(async move {
+        let served = axum::serve(listener, router)
+            .with_graceful_shutdown(async move { shutdown.cancelled().await })
+            .await;
+        if let Err(error) = served {
+            tracing::error!(%error, "the metrics listener failed");
+        }
+    }))
 }
 
 /// The application's configuration from the command line, for `public_url`.

@@ -18,7 +18,7 @@ use draxis_domain::simulations::SimulationService;
 use draxis_dropzone::{BuiltinExtractor, DropZone, DropZoneLimits};
 use draxis_outbound::{HttpsClientMetadata, PlainHttp};
 use draxis_store::Store;
-use draxis_transport::{AppState, HttpConfig};
+use draxis_transport::{AppState, HttpConfig, Metrics, Sampler, Samples};
 
 pub use hosts::allowed_hosts;
 
@@ -88,6 +88,8 @@ pub struct App {
     pub simulations: SimulationService,
     pub verifier: Arc<TokenVerifier>,
     pub authz: AuthorizationServer,
+    /// The process's counters; `/metrics` reads the store's pool and queue when scraped.
+    pub metrics: Metrics,
     http: HttpConfig,
 }
 
@@ -132,6 +134,7 @@ impl App {
             config.limits.clone(),
         );
         Ok(Self {
+            metrics: Metrics::new(Some(store_sampler(store.clone()))),
             queries: RiskQueries::new(cache.clone()),
             simulations: SimulationService::new(cache.clone(), Arc::new(store.clone())),
             dropzone,
@@ -150,7 +153,29 @@ impl App {
             dropzone: self.dropzone.clone(),
             verifier: self.verifier.clone(),
             authz: self.authz.clone(),
+            audit: Arc::new(self.store.clone()),
+            metrics: self.metrics.clone(),
         };
         draxis_transport::router(state, &self.http)
     }
+
+    /// `/metrics` alone, for its own listener.
+    pub fn metrics_router(&self) -> Router {
+        draxis_transport::metrics_router(self.metrics.clone())
+    }
+}
+
+/// Reads the database pool and the simulation queue when `/metrics` is scraped.
+fn store_sampler(store: Store) -> Sampler {
+    Arc::new(move || {
+        let store = store.clone();
+        Box::pin(async move {
+            let (pool_size, pool_idle) = store.pool_usage();
+            Samples {
+                pool_size,
+                pool_idle,
+                simulations_queued: store.queued_simulations().await.ok(),
+            }
+        })
+    })
 }

@@ -5,6 +5,7 @@
 //!
 //! Plaintext secrets exist only in the caller's hands: we keep their SHA-256 hash.
 
+pub mod audit;
 pub mod oauth;
 pub mod password;
 pub mod pat;
@@ -15,6 +16,7 @@ pub mod storage;
 pub mod totp;
 pub mod verify;
 
+pub use audit::{AuditEvent, AuditLog, AuditQuery, AuditRecord, Outcome};
 pub use people::{Membership, Role, User};
 pub use server::{AccountStore, AuthorizationServer};
 
@@ -23,5 +25,5 @@ pub use scope::{Scope, Scopes};
 pub use storage::{StorageError, StorageResult};
 pub use verify::{
     AuthError, Credential, Principal, StoredAccessToken, StoredToken, TenantId, TokenStore,
-    TokenVerifier,
+    TokenVerifier, ToolCalls,
 };

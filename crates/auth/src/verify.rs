@@ -117,6 +117,23 @@ pub trait TokenStore: Send + Sync {
     ) -> Result<Option<StoredAccessToken>, StorageError>;
     /// Sets OAuth grants' last-used times: `(grant id, unix ms)`.
     async fn record_grant_use(&self, uses: &[(i64, i64)]) -> Result<(), StorageError>;
+    /// Adds tool calls to the counters of PATs and grants: `(id, calls)` each.
+    async fn record_tool_calls(&self, calls: &ToolCalls) -> Result<(), StorageError>;
+}
+
+/// Tool calls counted since the last flush, per credential.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ToolCalls {
+    /// `(PAT id, calls)`.
+    pub tokens: Vec<(i64, u64)>,
+    /// `(grant id, calls)`.
+    pub grants: Vec<(i64, u64)>,
+}
+
+impl ToolCalls {
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty() && self.grants.is_empty()
+    }
 }
 
 /// Why a request is not authenticated. The message is safe to show the caller.
@@ -190,6 +207,8 @@ pub struct TokenVerifier {
     resource: Option<String>,
     pending_uses: Mutex<HashMap<i64, i64>>,
     pending_grant_uses: Mutex<HashMap<i64, i64>>,
+    /// Tool calls not yet written: (is a grant, id) → calls.
+    pending_calls: Mutex<HashMap<(bool, i64), u64>>,
     cache_ttl: Duration,
     recent: Mutex<HashMap<[u8; 32], (Instant, StoredToken)>>,
 }
@@ -217,6 +236,7 @@ impl TokenVerifier {
             resource: None,
             pending_uses: Mutex::new(HashMap::new()),
             pending_grant_uses: Mutex::new(HashMap::new()),
+            pending_calls: Mutex::new(HashMap::new()),
             cache_ttl: Duration::ZERO,
             recent: Mutex::new(HashMap::new()),
         }
@@ -386,9 +406,50 @@ impl TokenVerifier {
         pending.insert(token_id, at);
     }
 
-    /// Writes the last-used times gathered since the previous flush, one row per token.
-    /// Call it on a timer and at shutdown. Returns how many tokens were updated.
+    /// Counts one tool call for the caller's credential (written with last-used times).
+    pub fn note_tool_call(&self, principal: &Principal) {
+        let key = match principal.credential {
+            Credential::Pat { token_id, .. } => (false, token_id),
+            Credential::OAuth { grant_id, .. } => (true, grant_id),
+        };
+        let mut pending = self.pending_calls.lock().unwrap_or_else(|e| e.into_inner());
+        *pending.entry(key).or_insert(0) += 1;
+    }
+
+    /// Writes the tool-call counts gathered since the previous flush; on failure they are
+    /// kept (and added to) for the next one.
+    async fn flush_tool_calls(&self) -> Result<(), StorageError> {
+        let drained: Vec<((bool, i64), u64)> = {
+            let mut pending = self.pending_calls.lock().unwrap_or_else(|e| e.into_inner());
+            pending.drain().collect()
+        };
+        if drained.is_empty() {
+            return Ok(());
+        }
+        let mut calls = ToolCalls::default();
+        for ((is_grant, id), count) in &drained {
+            let list = if *is_grant {
+                &mut calls.grants
+            } else {
+                &mut calls.tokens
+            };
+            list.push((*id, *count));
+        }
+        if let Err(error) = self.store.record_tool_calls(&calls).await {
+            let mut pending = self.pending_calls.lock().unwrap_or_else(|e| e.into_inner());
+            for (key, count) in drained {
+                *pending.entry(key).or_insert(0) += count;
+            }
+            return Err(error);
+        }
+        Ok(())
+    }
+
+    /// Writes the last-used times and tool-call counts gathered since the previous
+    /// flush, one row per token. Call it on a timer and at shutdown. Returns how many
+    /// tokens' last-used times were updated.
     pub async fn flush_last_used(&self) -> Result<usize, StorageError> {
+        self.flush_tool_calls().await?;
         let grant_uses: Vec<(i64, i64)> = {
             let mut pending = self
                 .pending_grant_uses

@@ -251,6 +251,8 @@ pub struct TokenListing {
     pub created_by: String,
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
+    /// Tool calls made with it, as of the last flush of the servers' counters.
+    pub tool_calls: i64,
     pub expires_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
 }

@@ -220,7 +220,7 @@ impl Store {
 
     pub async fn list_tokens(&self, tenant: &Tenant) -> Result<Vec<TokenListing>, AdminError> {
         let rows = sqlx::query(
-            "SELECT id, name, display_prefix, scopes, created_by, created_at, last_used_at, expires_at, revoked_at \
+            "SELECT id, name, display_prefix, scopes, created_by, created_at, last_used_at, tool_calls, expires_at, revoked_at \
              FROM api_tokens WHERE tenant_id = $1 ORDER BY id",
         )
         .bind(tenant.id.0)
@@ -238,6 +238,7 @@ impl Store {
                     created_by: row.try_get("created_by")?,
                     created_at: time(row.try_get("created_at")?),
                     last_used_at: row.try_get::<Option<i64>, _>("last_used_at")?.map(time),
+                    tool_calls: row.try_get("tool_calls")?,
                     expires_at: row.try_get::<Option<i64>, _>("expires_at")?.map(time),
                     revoked_at: row.try_get::<Option<i64>, _>("revoked_at")?.map(time),
                 })

@@ -7,6 +7,7 @@
 
 mod accounts;
 mod admin;
+mod audit;
 mod dropzone;
 mod read;
 mod rows;
@@ -23,6 +24,7 @@ use sqlx::{AnyPool, ConnectOptions, Executor};
 
 pub use accounts::UserListing;
 pub use admin::{AdminError, CreatedToken};
+pub use audit::MAX_AUDIT_PAGE;
 pub use seed::{SeedError, SeedOutcome, SeededTenant};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
@@ -177,6 +179,21 @@ impl Store {
 
     pub fn engine(&self) -> Engine {
         self.engine
+    }
+
+    /// Connections open in the pool, and how many of them are idle (for metrics).
+    pub fn pool_usage(&self) -> (u32, u32) {
+        let idle = u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX);
+        (self.pool.size(), idle)
+    }
+
+    /// Simulation runs waiting for a worker, across tenants (for metrics).
+    pub async fn queued_simulations(&self) -> Result<i64, sqlx::Error> {
+        use sqlx::Row;
+        sqlx::query("SELECT COUNT(*) FROM simulations WHERE status = 'queued'")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)
     }
 
     /// Closes every connection (flushes SQLite's WAL).

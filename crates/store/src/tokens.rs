@@ -5,7 +5,9 @@ use draxis_auth::StorageError;
 use draxis_auth::oauth::scopes_from_oauth_string;
 
 use crate::rows::Failure;
-use draxis_auth::{Role, Scopes, StoredAccessToken, StoredToken, TenantId, TokenHash, TokenStore};
+use draxis_auth::{
+    Role, Scopes, StoredAccessToken, StoredToken, TenantId, TokenHash, TokenStore, ToolCalls,
+};
 use sqlx::Row;
 
 use crate::Store;
@@ -117,6 +119,23 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+
+    async fn record_tool_calls_rows(&self, calls: &ToolCalls) -> Result<(), Failure> {
+        let mut tx = self.pool.begin().await?;
+        let tokens = "UPDATE api_tokens SET tool_calls = tool_calls + $1 WHERE id = $2";
+        let grants = "UPDATE oauth_grants SET tool_calls = tool_calls + $1 WHERE id = $2";
+        for (statement, counts) in [(tokens, &calls.tokens), (grants, &calls.grants)] {
+            for (id, count) in counts {
+                sqlx::query(statement)
+                    .bind(i64::try_from(*count).unwrap_or(i64::MAX))
+                    .bind(*id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
 }
 
 #[async_trait]
@@ -144,5 +163,11 @@ impl TokenStore for Store {
 
     async fn record_grant_use(&self, uses: &[(i64, i64)]) -> Result<(), StorageError> {
         self.record_grant_use_rows(uses).await.map_err(StorageError)
+    }
+
+    async fn record_tool_calls(&self, calls: &ToolCalls) -> Result<(), StorageError> {
+        self.record_tool_calls_rows(calls)
+            .await
+            .map_err(StorageError)
     }
 }

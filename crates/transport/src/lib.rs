@@ -6,9 +6,12 @@
 //! services, the token verifier and the authorization server ready-made from the
 //! composition root (`draxis-app`), and makes no outbound requests of its own.
 
+mod audit;
 mod bearer;
 mod mcp;
+pub mod metrics;
 mod render;
+pub mod request_id;
 mod served;
 pub mod web;
 
@@ -17,7 +20,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::routing::{get, post};
-use draxis_auth::{AuthorizationServer, TokenVerifier};
+use draxis_auth::{AuditLog, AuthorizationServer, TokenVerifier};
 use draxis_domain::RiskQueries;
 use draxis_dropzone::DropZone;
 use rmcp::transport::streamable_http_server::session::never::NeverSessionManager;
@@ -25,6 +28,7 @@ use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, Stream
 use tokio_util::sync::CancellationToken;
 
 pub use mcp::DraxisMcp;
+pub use metrics::{Metrics, Sampler, Samples};
 
 /// What the HTTP edge needs from the layers below.
 #[derive(Clone)]
@@ -34,6 +38,10 @@ pub struct AppState {
     pub verifier: Arc<TokenVerifier>,
     /// OAuth 2.1 and console sign-in; its issuer is the server's public URL.
     pub authz: AuthorizationServer,
+    /// Where security-relevant actions are recorded.
+    pub audit: Arc<dyn AuditLog>,
+    /// Counters for `/metrics` (served by [`metrics_router`]).
+    pub metrics: Metrics,
 }
 
 impl AppState {
@@ -97,9 +105,19 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
         dropzone: state.dropzone.clone(),
     };
     let memos = Arc::new(render::ListMemos::default());
+    let usage = mcp::Usage {
+        verifier: state.verifier.clone(),
+        metrics: state.metrics.clone(),
+    };
     let mcp_service: StreamableHttpService<DraxisMcp, NeverSessionManager> =
         StreamableHttpService::new(
-            move || Ok(DraxisMcp::new(services.clone(), memos.clone())),
+            move || {
+                Ok(DraxisMcp::new(
+                    services.clone(),
+                    memos.clone(),
+                    usage.clone(),
+                ))
+            },
             Arc::new(NeverSessionManager::default()),
             mcp_config,
         );
@@ -175,18 +193,33 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
             "/settings/band",
             get(web::console::band::show).post(web::console::band::set),
         )
+        .route("/settings/audit", get(web::console::audit::show))
         .route("/static/console.css", get(web::console::assets::stylesheet))
         .route("/static/console.js", get(web::console::assets::script))
         .layer(axum::middleware::from_fn_with_state(
             state.served_over_https(),
             web::security_headers,
         ));
+    let metrics = state.metrics.clone();
     Router::new()
         .route("/healthz", get(|| async { "ok\n" }))
         .nest("/api/mcp", mcp)
         .merge(oauth)
         .merge(pages)
         .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            metrics::count_requests,
+        ))
+        .layer(axum::middleware::from_fn(request_id::with_request_id))
+}
+
+/// `/metrics` alone, in Prometheus text, for a listener of its own: the server serves it
+/// only when given a metrics address, so it is never public by accident.
+pub fn metrics_router(metrics: Metrics) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics::scrape))
+        .with_state(metrics)
 }
 
 /// Writes coalesced token last-used times every `every`, and once more at shutdown.

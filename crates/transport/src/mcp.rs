@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, OnceLock};
 
-use draxis_auth::{Principal, Scope};
+use draxis_auth::{Principal, Scope, TokenVerifier};
 use draxis_domain::ToolError;
 use draxis_protocol::{ToolScope, ToolSpec, tools};
 use rmcp::model::{
@@ -14,9 +14,12 @@ use rmcp::model::{
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 
+use crate::metrics::Metrics;
 use crate::render::{ListMemos, Rendered};
+use crate::request_id::{RequestId, request_span};
 use crate::served::{Served, Services};
 use serde_json::Value;
+use tracing::Instrument;
 
 const INSTRUCTIONS: &str = "Draxis is the organisation's cyber-risk register. Use list_risks for the top \
 risks (sorted by current score), list_kris for key risk indicators (filter status=red for what is \
@@ -29,12 +32,21 @@ drop zone with list_integrations (isDropZone: true), call submit_dropzone_artifa
 then run_integration on the same id to write accepted values into the KRIs. Errors you can fix \
 come back as tool results with isError: true.";
 
+/// Where tool calls are counted: per credential (written with last-used) and in the
+/// process's metrics.
+#[derive(Clone)]
+pub(crate) struct Usage {
+    pub verifier: Arc<TokenVerifier>,
+    pub metrics: Metrics,
+}
+
 /// One MCP server instance; cheap to create per request (stateless HTTP).
 #[derive(Clone)]
 pub struct DraxisMcp {
     services: Services,
     /// Shared by all instances of the process.
     memos: Arc<ListMemos>,
+    usage: Usage,
 }
 
 impl std::fmt::Debug for DraxisMcp {
@@ -84,8 +96,12 @@ fn tool_error(message: impl Into<String>) -> CallToolResult {
 
 impl DraxisMcp {
     /// A server for one request; `memos` should be shared by all of them.
-    pub(crate) fn new(services: Services, memos: Arc<ListMemos>) -> Self {
-        Self { services, memos }
+    pub(crate) fn new(services: Services, memos: Arc<ListMemos>, usage: Usage) -> Self {
+        Self {
+            services,
+            memos,
+            usage,
+        }
     }
 
     /// Answers a tool call: the result as JSON text (clients that read only `content` get
@@ -155,9 +171,12 @@ impl ServerHandler for DraxisMcp {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
-        let principal = context
-            .extensions
-            .get::<http::request::Parts>()
+        let parts = context.extensions.get::<http::request::Parts>();
+        // rmcp serves the call on a task of its own: enter the request's span again.
+        let span = parts
+            .and_then(|parts| parts.extensions.get::<RequestId>())
+            .map_or_else(tracing::Span::none, |id| request_span(&id.0));
+        let principal = parts
             .and_then(|parts| parts.extensions.get::<Principal>())
             .cloned()
             .ok_or_else(|| {
@@ -184,7 +203,17 @@ impl ServerHandler for DraxisMcp {
         let started = std::time::Instant::now();
         let result = self
             .dispatch(&principal, spec.name, request.arguments)
+            .instrument(span.clone())
             .await;
+        let is_error = result.is_error.unwrap_or(false);
+        self.usage.verifier.note_tool_call(&principal);
+        self.usage
+            .metrics
+            .tool_call(spec.name, is_error, started.elapsed());
+        if spec.name == "submit_dropzone_artifact" && !is_error {
+            self.usage.metrics.artifact_received(started.elapsed());
+        }
+        let _entered = span.enter();
         tracing::debug!(
             tool = spec.name,
             tenant = %principal.tenant_slug,

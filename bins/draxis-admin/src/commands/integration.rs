@@ -6,7 +6,10 @@ use draxis_app::App;
 use draxis_domain::ids::IdKind;
 use draxis_domain::repository::{RefKind, RiskRepository};
 
-use super::support::{admin_actor, lookup, when};
+use draxis_auth::audit::action;
+use serde_json::json;
+
+use super::support::{admin_actor, lookup, record, when};
 
 #[derive(Debug, Subcommand)]
 pub enum IntegrationCommand {
@@ -31,6 +34,9 @@ pub enum IntegrationCommand {
         /// manual, hourly or daily.
         #[arg(long, default_value = "manual", value_parser = ["manual", "hourly", "daily"])]
         schedule: String,
+        /// Who created it (recorded in the audit trail).
+        #[arg(long, env = "USER", default_value = "operator")]
+        by: String,
     },
     /// Run an integration now, as run_integration does (a connector fetches first).
     Run {
@@ -76,6 +82,7 @@ pub async fn run(app: &App, command: IntegrationCommand) -> anyhow::Result<()> {
             kind,
             config,
             schedule,
+            by,
         } => {
             let tenant = store.require_tenant(&tenant).await?;
             serde_json::from_str::<serde_json::Value>(&config)
@@ -89,6 +96,18 @@ pub async fn run(app: &App, command: IntegrationCommand) -> anyhow::Result<()> {
                 name.trim(),
                 tenant.slug
             );
+            // The config may hold credentials (a URL with a key): only its kind is recorded.
+            let details = json!({"name": name.trim(), "kind": kind, "schedule": schedule});
+            let subject = IdKind::Integration.format(id);
+            record(
+                store,
+                &tenant,
+                &by,
+                action::INTEGRATION_CREATE,
+                subject,
+                details,
+            )
+            .await;
             println!("{}", IdKind::Integration.format(id));
         }
         IntegrationCommand::Run { tenant, id, by } => {

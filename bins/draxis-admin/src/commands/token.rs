@@ -4,7 +4,10 @@ use clap::Subcommand;
 use draxis_app::App;
 use draxis_auth::Scopes;
 
-use super::support::when;
+use draxis_auth::audit::action;
+use serde_json::json;
+
+use super::support::{record, when};
 
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {
@@ -37,6 +40,9 @@ pub enum TokenCommand {
         tenant: String,
         /// Token id, as shown by `token list`.
         id: i64,
+        /// Who revoked it (recorded in the audit trail).
+        #[arg(long, env = "USER", default_value = "operator")]
+        by: String,
     },
 }
 
@@ -66,13 +72,24 @@ pub async fn run(app: &App, command: TokenCommand) -> anyhow::Result<()> {
                     .map(|t| format!(", expires {}", when(Some(t))))
                     .unwrap_or_default()
             );
+            let details = json!({"name": name.trim(), "scopes": scopes.as_str()});
+            let subject = format!("token:{}", created.id);
+            record(
+                store,
+                &tenant,
+                &created_by,
+                action::TOKEN_CREATE,
+                subject,
+                details,
+            )
+            .await;
             println!("{}", created.minted.plaintext);
         }
         TokenCommand::List { tenant } => {
             let tenant = store.require_tenant(&tenant).await?;
             println!(
-                "{:<6} {:<24} {:<24} {:<11} {:<17} {:<17} {:<17} STATE",
-                "ID", "NAME", "PREFIX", "SCOPE", "CREATED", "LAST USED", "EXPIRES"
+                "{:<6} {:<24} {:<24} {:<11} {:<17} {:<17} {:>10} {:<17} STATE",
+                "ID", "NAME", "PREFIX", "SCOPE", "CREATED", "LAST USED", "TOOL CALLS", "EXPIRES"
             );
             let now = chrono::Utc::now();
             for t in store.list_tokens(&tenant).await? {
@@ -84,20 +101,31 @@ pub async fn run(app: &App, command: TokenCommand) -> anyhow::Result<()> {
                     "active"
                 };
                 println!(
-                    "{:<6} {:<24} {:<24} {:<11} {:<17} {:<17} {:<17} {state}",
+                    "{:<6} {:<24} {:<24} {:<11} {:<17} {:<17} {:>10} {:<17} {state}",
                     t.id,
                     t.name,
                     format!("{}…", t.display_prefix),
                     t.scopes.as_str(),
                     when(Some(t.created_at)),
                     when(t.last_used_at),
+                    t.tool_calls,
                     when(t.expires_at)
                 );
             }
         }
-        TokenCommand::Revoke { tenant, id } => {
+        TokenCommand::Revoke { tenant, id, by } => {
             let tenant = store.require_tenant(&tenant).await?;
             store.revoke_token(&tenant, id).await?;
+            let subject = format!("token:{id}");
+            record(
+                store,
+                &tenant,
+                &by,
+                action::TOKEN_REVOKE,
+                subject,
+                json!({}),
+            )
+            .await;
             eprintln!("revoked token {id} of tenant {}", tenant.slug);
         }
     }

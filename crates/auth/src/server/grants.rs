@@ -480,21 +480,22 @@ impl AuthorizationServer {
         ))
     }
 
-    /// RFC 7009: revokes the grant behind an access or refresh token. Unknown tokens
-    /// are not an error (the answer must not reveal which tokens exist).
-    pub async fn revoke(&self, token: &str) -> Result<(), OAuthError> {
-        if let Some(grant_id) = self
+    /// RFC 7009: revokes the grant behind an access or refresh token, answering its id
+    /// (for the audit trail). Unknown tokens are not an error (the answer must not reveal
+    /// which tokens exist).
+    pub async fn revoke(&self, token: &str) -> Result<Option<i64>, OAuthError> {
+        let grant = self
             .store
             .grant_of_token(&TokenHash::of(token))
             .await
-            .map_err(OAuthError::unavailable)?
-        {
+            .map_err(OAuthError::unavailable)?;
+        if let Some(grant_id) = grant {
             self.store
                 .revoke_grant(grant_id, now_ms())
                 .await
                 .map_err(OAuthError::unavailable)?;
         }
-        Ok(())
+        Ok(grant)
     }
 }
 

@@ -81,6 +81,8 @@ pub struct GrantListing {
     pub scopes: Scopes,
     pub created_at: i64,
     pub last_used_at: Option<i64>,
+    /// Tool calls made with it (counted in memory, written with last-used).
+    pub tool_calls: i64,
 }
 
 /// A personal access token as the console lists it (never the secret).
@@ -93,6 +95,8 @@ pub struct PatListing {
     pub created_by: String,
     pub created_at: i64,
     pub last_used_at: Option<i64>,
+    /// Tool calls made with it (counted in memory, written with last-used).
+    pub tool_calls: i64,
     pub expires_at: Option<i64>,
     pub revoked_at: Option<i64>,
 }

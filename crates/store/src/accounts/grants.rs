@@ -75,7 +75,7 @@ pub(super) async fn grants(
 ) -> Result<Vec<GrantListing>, Failure> {
     macro_rules! live_grants {
         () => {
-            "SELECT g.id, g.client_id, g.client_name, u.email, g.scopes, g.created_at, g.last_used_at \
+            "SELECT g.id, g.client_id, g.client_name, u.email, g.scopes, g.created_at, g.last_used_at, g.tool_calls \
              FROM oauth_grants g JOIN users u ON u.id = g.user_id \
              WHERE g.tenant_id = $1 AND g.revoked_at IS NULL"
         };
@@ -108,6 +108,7 @@ pub(super) async fn grants(
                 scopes: scopes_from_oauth_string(&row.try_get::<String, _>(4)?),
                 created_at: row.try_get(5)?,
                 last_used_at: row.try_get(6)?,
+                tool_calls: row.try_get(7)?,
             })
         })
         .collect()

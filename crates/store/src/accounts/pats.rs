@@ -15,7 +15,7 @@ pub(super) async fn pats(
 ) -> Result<Vec<PatListing>, Failure> {
     macro_rules! tenant_pats {
         () => {
-            "SELECT id, name, display_prefix, scopes, created_by, created_at, last_used_at, expires_at, revoked_at \
+            "SELECT id, name, display_prefix, scopes, created_by, created_at, last_used_at, tool_calls, expires_at, revoked_at \
              FROM api_tokens WHERE tenant_id = $1"
         };
     }
@@ -47,6 +47,7 @@ pub(super) async fn pats(
                 created_by: row.try_get("created_by")?,
                 created_at: row.try_get("created_at")?,
                 last_used_at: row.try_get("last_used_at")?,
+                tool_calls: row.try_get("tool_calls")?,
                 expires_at: row.try_get("expires_at")?,
                 revoked_at: row.try_get("revoked_at")?,
             })

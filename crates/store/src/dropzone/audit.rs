@@ -22,13 +22,14 @@ pub(super) async fn audit(
     details: serde_json::Value,
 ) -> StorageResult<()> {
     sqlx::query(
-        "INSERT INTO audit_events (tenant_id, at, actor, token_id, action, subject, details) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO audit_events (tenant_id, at, actor, token_id, credential, action, subject, details) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(tenant.0)
     .bind(ms(at))
     .bind(actor.label.as_str())
     .bind(actor.token_id)
+    .bind(actor.token_id.map(|id| format!("pat:{id}")))
     .bind(action)
     .bind(subject)
     .bind(details.to_string())

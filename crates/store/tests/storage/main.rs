@@ -8,6 +8,7 @@
 #[macro_use]
 mod common;
 
+mod audit_trail;
 mod cache;
 mod drop_zone;
 mod oauth;

@@ -26,6 +26,9 @@ use super::{
     try_again,
 };
 use crate::AppState;
+use crate::audit::{self, ClientAddress};
+use draxis_auth::audit::action;
+use draxis_auth::{AuditEvent, Outcome};
 
 /// Path of the Protected Resource Metadata for `/api/mcp`.
 pub(crate) const RESOURCE_METADATA_PATH: &str = "/.well-known/oauth-protected-resource/api/mcp";
@@ -114,7 +117,11 @@ pub(crate) struct RegistrationBody {
     response_types: Vec<String>,
 }
 
-pub(crate) async fn register(State(state): State<AppState>, body: axum::body::Bytes) -> Response {
+pub(crate) async fn register(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    body: axum::body::Bytes,
+) -> Response {
     let parsed: RegistrationBody = match serde_json::from_slice(&body) {
         Ok(parsed) => parsed,
         Err(error) => {
@@ -136,6 +143,17 @@ pub(crate) async fn register(State(state): State<AppState>, body: axum::body::By
     match state.authz.register_client(metadata).await {
         Ok(client) => {
             tracing::info!(client_id = %client.client_id, name = %client.client_name, "registered OAuth client");
+            let event = AuditEvent::new(
+                action::CLIENT_REGISTER,
+                "anonymous",
+                format!("client:{}", client.client_id),
+            )
+            .from_address(address)
+            .with_details(json!({
+                "client_name": client.client_name,
+                "redirect_uris": client.redirect_uris,
+            }));
+            audit::record(&state, event).await;
             let response = (
                 StatusCode::CREATED,
                 Json(json!({
@@ -298,6 +316,7 @@ pub(crate) async fn authorize_page(
 
 pub(crate) async fn authorize_decision(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     RawForm(body): RawForm,
 ) -> Response {
@@ -328,14 +347,28 @@ pub(crate) async fn authorize_decision(
     };
     // Only an explicit Deny denies: pressing Enter submits the first button (Approve),
     // and a scripted browser may post the fields without the button.
-    if form.get("decision").map(String::as_str) == Some("deny") {
-        return Redirect::to(&state.authz.deny(&valid)).into_response();
-    }
     // Without a choice, the tenant the page selects first.
     let membership: Option<&Membership> = match form.get("tenant") {
         Some(chosen) => signed.memberships.iter().find(|m| &m.tenant_slug == chosen),
         None => signed.memberships.first(),
     };
+    let consent = |outcome: Outcome| {
+        AuditEvent::new(
+            action::OAUTH_CONSENT,
+            format!("user:{}", signed.session.user.email),
+            format!("client:{}", valid.client.client_id),
+        )
+        .in_tenant(membership.map(|m| m.tenant_id))
+        .with_credential(Some(format!("session:{}", signed.session.id)))
+        .from_address(address.clone())
+        .with_outcome(outcome)
+    };
+    if form.get("decision").map(String::as_str) == Some("deny") {
+        let event =
+            consent(Outcome::Denied).with_details(json!({"client_name": valid.client.client_name}));
+        audit::record(&state, event).await;
+        return Redirect::to(&state.authz.deny(&valid)).into_response();
+    }
     let Some(membership) = membership else {
         return error_page(
             StatusCode::FORBIDDEN,
@@ -372,6 +405,11 @@ pub(crate) async fn authorize_decision(
                 write = grant_write,
                 "OAuth consent approved"
             );
+            let event = consent(Outcome::Success).with_details(json!({
+                "client_name": valid.client.client_name,
+                "write": grant_write,
+            }));
+            audit::record(&state, event).await;
             Redirect::to(&location).into_response()
         }
         Err(error) if error.code == "access_denied" || error.code == "invalid_scope" => error_page(
@@ -442,6 +480,7 @@ pub(crate) async fn token(
 
 pub(crate) async fn revoke(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
@@ -456,7 +495,22 @@ pub(crate) async fn revoke(
         );
     };
     match state.authz.revoke(token).await {
-        Ok(()) => no_store(StatusCode::OK.into_response()),
+        Ok(grant) => {
+            if let Some(grant_id) = grant {
+                let event = AuditEvent::new(
+                    action::GRANT_REVOKE,
+                    format!(
+                        "client:{}",
+                        form.get("client_id").map_or("", String::as_str)
+                    ),
+                    format!("grant:{grant_id}"),
+                )
+                .with_credential(Some(format!("grant:{grant_id}")))
+                .from_address(address);
+                audit::record(&state, event).await;
+            }
+            no_store(StatusCode::OK.into_response())
+        }
         Err(error) => oauth_error(StatusCode::SERVICE_UNAVAILABLE, &error),
     }
 }

@@ -10,7 +10,9 @@ use http::StatusCode;
 
 use super::{SignedIn, SignedInForm, when};
 use crate::AppState;
+use crate::audit::{self, ClientAddress};
 use crate::web::{Chrome, error_page, page, try_again};
+use draxis_auth::audit::action;
 
 struct GrantRow {
     id: i64,
@@ -19,6 +21,7 @@ struct GrantRow {
     scopes: &'static str,
     created: String,
     last_used: String,
+    tool_calls: i64,
 }
 
 #[derive(Template)]
@@ -58,6 +61,7 @@ async fn apps_page(state: &AppState, signed: &SignedIn, notice: Option<String>) 
                     scopes: oauth_scope_string(g.scopes),
                     created: when(Some(g.created_at)),
                     last_used: when(g.last_used_at),
+                    tool_calls: g.tool_calls,
                 })
                 .collect(),
         },
@@ -73,6 +77,7 @@ pub(crate) async fn show(State(state): State<AppState>, signed: SignedIn) -> Res
 pub(crate) async fn revoke(
     State(state): State<AppState>,
     Path(id): Path<i64>,
+    address: ClientAddress,
     SignedInForm { signed, .. }: SignedInForm,
 ) -> Response {
     let current = &signed.current;
@@ -85,6 +90,8 @@ pub(crate) async fn revoke(
         .await
     {
         Ok(true) => {
+            let event = signed.audit_event(action::GRANT_REVOKE, format!("grant:{id}"), address);
+            audit::record(&state, event).await;
             let notice = "App disconnected: its tokens no longer work.";
             apps_page(&state, &signed, Some(notice.into())).await
         }

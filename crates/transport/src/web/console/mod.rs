@@ -1,13 +1,14 @@
 //! The web console: sign in and out (`sign_in`), the tenant switch (`tenant`), API tokens
 //! (`tokens`), connected OAuth apps (`apps`), the Pending Extraction Review queue
-//! (`review`), the tenant's autonomy band (`band`) and the stylesheet and script
-//! (`assets`). This file holds what the pages share: the signed-in extractors. A page
+//! (`review`), the tenant's autonomy band (`band`), its audit trail (`audit`) and the
+//! stylesheet and script (`assets`). This file holds what the pages share: the signed-in extractors. A page
 //! handler takes [`SignedIn`] (the session and the role in the current tenant, or a
 //! redirect to the sign-in page) and a form handler [`SignedInForm`] (the same, plus a
 //! form whose CSRF token and origin were checked), so its body is only the page's logic.
 
 pub(crate) mod apps;
 pub(crate) mod assets;
+pub(crate) mod audit;
 pub(crate) mod band;
 pub(crate) mod review;
 pub(crate) mod sign_in;
@@ -20,8 +21,8 @@ use std::convert::Infallible;
 use axum::extract::{FromRequest, FromRequestParts, OptionalFromRequestParts, RawForm, Request};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use draxis_auth::Membership;
 use draxis_auth::server::{Session, csrf_matches, csrf_token, with_query};
+use draxis_auth::{AuditEvent, Membership};
 use draxis_dropzone::records::Actor;
 use http::request::Parts;
 use http::{HeaderMap, StatusCode};
@@ -31,6 +32,7 @@ use super::{
     see_other,
 };
 use crate::AppState;
+use crate::audit::ClientAddress;
 
 /// A browser with a live session, whatever tenants its user belongs to. As an extractor,
 /// `Option<Browser>` is `None` when the request carries no live session.
@@ -79,11 +81,12 @@ impl OptionalFromRequestParts<AppState> for Browser {
 
 /// The console pages a signed-out visitor returns to after signing in: the one the
 /// request's path lies under, else the first (the tenant switch returns to the tokens).
-const RETURN_PAGES: [&str; 4] = [
+const RETURN_PAGES: [&str; 5] = [
     "/settings/tokens",
     "/settings/apps",
     "/review",
     "/settings/band",
+    "/settings/audit",
 ];
 
 fn return_page(path: &str) -> &'static str {
@@ -170,6 +173,19 @@ impl SignedIn {
     /// `created_by` of the PATs this user makes in the console.
     pub fn pat_owner(&self) -> String {
         format!("user:{}", self.email())
+    }
+
+    /// An audit event by this user in the current tenant, their session as credential.
+    pub fn audit_event(
+        &self,
+        action: &'static str,
+        subject: impl Into<String>,
+        ClientAddress(address): ClientAddress,
+    ) -> AuditEvent {
+        AuditEvent::new(action, self.pat_owner(), subject)
+            .in_tenant(Some(self.current.tenant_id))
+            .with_credential(Some(format!("session:{}", self.browser.session.id)))
+            .from_address(address)
     }
 }
 

@@ -13,10 +13,15 @@ use subtle::ConstantTimeEq;
 
 use super::{Browser, checked_form};
 use crate::AppState;
+use crate::audit::{self, ClientAddress};
 use crate::web::{
     Chrome, LOGIN_COOKIE, SESSION_COOKIE, cookie, forbidden_post, page, safe_next, same_origin,
     see_other, set_cookie, try_again,
 };
+use draxis_auth::audit::action;
+use draxis_auth::people::normalize_email;
+use draxis_auth::{AuditEvent, Outcome, TenantId, User};
+use serde_json::json;
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -76,6 +81,7 @@ pub(crate) async fn form(
 /// `POST /login`: checks the password (and TOTP code), starts a session.
 pub(crate) async fn sign_in(
     State(state): State<AppState>,
+    address: ClientAddress,
     headers: HeaderMap,
     RawForm(body): RawForm,
 ) -> Response {
@@ -90,11 +96,12 @@ pub(crate) async fn sign_in(
     }
     let next = safe_next(field("next")).to_string();
     let totp = Some(field("totp")).filter(|t| !t.is_empty());
-    match state
+    let outcome = state
         .authz
         .sign_in(field("email"), field("password"), totp)
-        .await
-    {
+        .await;
+    record_sign_in(&state, field("email"), &outcome, address).await;
+    match outcome {
         Ok(user) => match state.authz.start_session(&user).await {
             Ok(session) => {
                 tracing::info!(user = %user.email, "signed in");
@@ -116,7 +123,10 @@ pub(crate) async fn sign_in(
         Err(error) => {
             tracing::info!(reason = %error, "sign-in refused");
             let status = match error {
-                SignInError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
+                SignInError::TooManyAttempts(_) => {
+                    state.metrics.rate_limited("sign_in");
+                    StatusCode::TOO_MANY_REQUESTS
+                }
                 SignInError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
                 _ => StatusCode::UNAUTHORIZED,
             };
@@ -128,6 +138,45 @@ pub(crate) async fn sign_in(
                 &next,
             )
         }
+    }
+}
+
+/// Records a sign-in in the trail of each tenant of the account it names (no tenant for
+/// an unknown e-mail, so only operators see it), with its outcome and the reason.
+async fn record_sign_in(
+    state: &AppState,
+    typed_email: &str,
+    outcome: &Result<User, SignInError>,
+    ClientAddress(address): ClientAddress,
+) {
+    let (outcome, reason) = match outcome {
+        Ok(_) => (Outcome::Success, None),
+        Err(SignInError::TooManyAttempts(_)) => (Outcome::Throttled, None),
+        Err(SignInError::Unavailable(_)) => return,
+        Err(error) => (Outcome::Failure, Some(error.to_string())),
+    };
+    let email = normalize_email(typed_email)
+        .unwrap_or_else(|_| typed_email.trim().chars().take(254).collect());
+    let tenants: Vec<Option<TenantId>> = match state.authz.store().user_by_email(&email).await {
+        Ok(Some(user)) => match state.authz.store().memberships(user.id).await {
+            Ok(memberships) => memberships.iter().map(|m| Some(m.tenant_id)).collect(),
+            Err(_) => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
+    let tenants = if tenants.is_empty() {
+        vec![None]
+    } else {
+        tenants
+    };
+    let actor = format!("user:{email}");
+    for tenant in tenants {
+        let event = AuditEvent::new(action::SIGN_IN, actor.as_str(), actor.as_str())
+            .in_tenant(tenant)
+            .from_address(address.clone())
+            .with_outcome(outcome)
+            .with_details(reason.as_ref().map_or(json!({}), |r| json!({"reason": r})));
+        audit::record(state, event).await;
     }
 }
 

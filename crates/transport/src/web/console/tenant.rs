@@ -6,11 +6,15 @@ use http::StatusCode;
 
 use super::SignedInForm;
 use crate::AppState;
+use crate::audit::{self, ClientAddress};
 use crate::web::{error_page, see_other};
+use draxis_auth::audit::action;
+use serde_json::json;
 
 /// `POST /tenant`: makes one of the user's tenants the current one.
 pub(crate) async fn switch(
     State(state): State<AppState>,
+    address: ClientAddress,
     SignedInForm { signed, form }: SignedInForm,
 ) -> Response {
     let Some(target) = signed
@@ -33,6 +37,16 @@ pub(crate) async fn switch(
         .await
     {
         tracing::error!(%error, "could not switch tenant");
+        return see_other("/settings/tokens");
     }
+    let event = signed
+        .audit_event(
+            action::TENANT_SWITCH,
+            format!("tenant:{}", target.tenant_slug),
+            address,
+        )
+        .in_tenant(Some(target.tenant_id))
+        .with_details(json!({"from": signed.current.tenant_slug}));
+    audit::record(&state, event).await;
     see_other("/settings/tokens")
 }

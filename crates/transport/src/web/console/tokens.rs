@@ -11,7 +11,10 @@ use http::StatusCode;
 
 use super::{SignedIn, SignedInForm, when};
 use crate::AppState;
+use crate::audit::{self, ClientAddress};
 use crate::web::{Chrome, page, try_again};
+use draxis_auth::audit::action;
+use serde_json::json;
 
 struct TokenRow {
     id: i64,
@@ -21,6 +24,7 @@ struct TokenRow {
     created: String,
     created_by: String,
     last_used: String,
+    tool_calls: i64,
     status: &'static str,
     live: bool,
 }
@@ -96,6 +100,7 @@ async fn tokens_page(
                 created: when(Some(t.created_at)),
                 created_by: t.created_by,
                 last_used: when(t.last_used_at),
+                tool_calls: t.tool_calls,
                 status,
                 live,
             }
@@ -125,6 +130,7 @@ pub(crate) async fn show(State(state): State<AppState>, signed: SignedIn) -> Res
 /// `POST /settings/tokens`: mints a token within the user's role and shows it once.
 pub(crate) async fn create(
     State(state): State<AppState>,
+    address: ClientAddress,
     SignedInForm { signed, form }: SignedInForm,
 ) -> Response {
     let current = &signed.current;
@@ -176,6 +182,10 @@ pub(crate) async fn create(
     {
         Ok(id) => {
             tracing::info!(tenant = %current.tenant_slug, token_id = id, scopes = %scopes, user = %signed.email(), "token created in console");
+            let event = signed
+                .audit_event(action::TOKEN_CREATE, format!("token:{id}"), address)
+                .with_details(json!({"name": name, "scopes": scopes.as_str()}));
+            audit::record(&state, event).await;
             let created = CreatedToken {
                 name: name.to_string(),
                 plaintext: minted.plaintext.clone(),
@@ -198,6 +208,7 @@ pub(crate) async fn create(
 pub(crate) async fn revoke(
     State(state): State<AppState>,
     Path(id): Path<i64>,
+    address: ClientAddress,
     SignedInForm { signed, .. }: SignedInForm,
 ) -> Response {
     let current = &signed.current;
@@ -213,6 +224,8 @@ pub(crate) async fn revoke(
         Ok(true) => {
             state.verifier.forget_token(id);
             tracing::info!(tenant = %current.tenant_slug, token_id = id, user = %signed.email(), "token revoked in console");
+            let event = signed.audit_event(action::TOKEN_REVOKE, format!("token:{id}"), address);
+            audit::record(&state, event).await;
             let outcome = Outcome {
                 notice: Some("Token revoked: the next request with it is refused.".into()),
                 ..Outcome::default()

@@ -110,76 +110,124 @@ pub fn pkce_s256_matches(challenge: &str, verifier: &str) -> bool {
     bool::from(computed.as_bytes().ct_eq(challenge.as_bytes()))
 }
 
-/// Why a redirect URI cannot be registered.
+/// Why a redirect URI cannot be registered or followed. A URI is accepted only when a
+/// real URL parser represents it exactly (its serialization equals the text, up to the
+/// `/` of an empty path), so nothing the parser would drop, decode or re-encode — TAB,
+/// CR/LF, spaces, backslashes, non-ASCII, an out-of-range port — gets through; the host
+/// is a plain DNS name or IP address (nothing a header or a CSP would read as syntax);
+/// the scheme is https, or http on a loopback host (RFC 8252 §7.3).
 pub fn check_redirect_uri(uri: &str) -> Result<(), String> {
-    let parsed = ParsedUri::parse(uri)
-        .ok_or_else(|| format!("redirect URI `{uri}` is not an absolute http(s) URL"))?;
-    if uri.contains('#') {
-        return Err(format!("redirect URI `{uri}` must not contain a fragment"));
-    }
-    match parsed.scheme {
-        "https" => Ok(()),
-        "http" if parsed.is_loopback() => Ok(()),
-        _ => Err(format!(
-            "redirect URI `{uri}` must use https, or http on localhost / 127.0.0.1 for native apps"
-        )),
-    }
+    RedirectUri::parse(uri).map(|_| ())
+}
+
+/// The origin (`scheme://host[:port]`) of a redirect URI that [`check_redirect_uri`]
+/// accepts, for a consent page's `form-action`; `None` for any other text.
+pub fn redirect_origin(uri: &str) -> Option<String> {
+    RedirectUri::parse(uri)
+        .ok()
+        .map(|parsed| parsed.url.origin().ascii_serialization())
 }
 
 /// Whether a presented redirect URI matches a registered one: exactly, except that a
-/// loopback registration (`http://localhost` or `http://127.0.0.1`) matches any port
-/// (RFC 8252 §7.3).
+/// loopback registration (`http://localhost`, `http://127.0.0.1`, `http://[::1]`)
+/// matches any port (RFC 8252 §7.3). Both must be valid redirect URIs.
 pub fn redirect_uri_matches(registered: &str, presented: &str) -> bool {
+    let (Ok(r), Ok(p)) = (
+        RedirectUri::parse(registered),
+        RedirectUri::parse(presented),
+    ) else {
+        return false;
+    };
     if registered == presented {
         return true;
     }
-    let (Some(r), Some(p)) = (ParsedUri::parse(registered), ParsedUri::parse(presented)) else {
-        return false;
-    };
-    r.scheme == "http"
-        && p.scheme == "http"
-        && r.is_loopback()
-        && r.host == p.host
-        && r.rest == p.rest
+    r.loopback
+        && p.loopback
+        && r.url.host() == p.url.host()
+        && r.url.path() == p.url.path()
+        && r.url.query() == p.url.query()
 }
 
-/// Just enough of a URL to compare redirect URIs: scheme, host, port, and the rest.
-struct ParsedUri<'a> {
-    scheme: &'a str,
-    host: &'a str,
-    rest: &'a str,
+/// A redirect URI as the URL parser understands it.
+struct RedirectUri {
+    url: url::Url,
+    loopback: bool,
 }
 
-impl<'a> ParsedUri<'a> {
-    fn parse(uri: &'a str) -> Option<Self> {
-        let (scheme, after) = uri.split_once("://")?;
-        if !matches!(scheme, "http" | "https") {
-            return None;
+impl RedirectUri {
+    fn parse(uri: &str) -> Result<Self, String> {
+        let shown = quoted(uri);
+        let not_url = || format!("redirect URI `{shown}` is not an absolute http(s) URL");
+        let url = url::Url::parse(uri).map_err(|why| format!("{}: {why}", not_url()))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(not_url());
         }
-        let authority_end = after.find(['/', '?', '#']).unwrap_or(after.len());
-        let (authority, rest) = after.split_at(authority_end);
-        if authority.is_empty() || authority.contains('@') {
-            return None;
+        let serialized = url.as_str();
+        if !Self::spellings(&url).iter().any(|s| s == uri) {
+            return Err(format!(
+                "redirect URI `{shown}` is not written as a URL parser reads it (it would become `{}`): remove spaces, control characters, backslashes and non-ASCII text, and percent-encode the path",
+                quoted(serialized)
+            ));
         }
-        let host = match authority.rsplit_once(':') {
-            Some((host, port)) if !host.ends_with(']') || authority.starts_with('[') => {
-                if !port.is_empty() && !port.bytes().all(|b| b.is_ascii_digit()) {
-                    return None;
+        if url.fragment().is_some() {
+            return Err(format!(
+                "redirect URI `{shown}` must not contain a fragment"
+            ));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(format!(
+                "redirect URI `{shown}` must not contain a user name or password"
+            ));
+        }
+        let loopback = match url.host() {
+            Some(url::Host::Domain(name)) => {
+                if !name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+                {
+                    return Err(format!(
+                        "redirect URI `{shown}` has a host that is not a DNS name"
+                    ));
                 }
-                host
+                name == "localhost"
             }
-            _ => authority,
+            Some(url::Host::Ipv4(ip)) => ip == std::net::Ipv4Addr::LOCALHOST,
+            Some(url::Host::Ipv6(ip)) => ip == std::net::Ipv6Addr::LOCALHOST,
+            None => return Err(not_url()),
         };
-        Some(Self {
-            scheme,
-            host,
-            rest: if rest.is_empty() { "/" } else { rest },
-        })
+        if url.scheme() == "http" && !loopback {
+            return Err(format!(
+                "redirect URI `{shown}` must use https, or http on localhost, 127.0.0.1 or [::1] for native apps"
+            ));
+        }
+        Ok(Self { url, loopback })
     }
 
-    fn is_loopback(&self) -> bool {
-        matches!(self.host, "localhost" | "127.0.0.1" | "[::1]")
+    /// The texts that say exactly `url`: its serialization, with the default port
+    /// written out or not, and without the `/` of an empty path.
+    fn spellings(url: &url::Url) -> Vec<String> {
+        let mut spellings = vec![url.as_str().to_string()];
+        if let (None, Some(port), Some(host)) =
+            (url.port(), url.port_or_known_default(), url.host_str())
+        {
+            let rest = &url[url::Position::BeforePath..];
+            spellings.push(format!("{}://{host}:{port}{rest}", url.scheme()));
+        }
+        if url.path() == "/" && url.query().is_none() && url.fragment().is_none() {
+            let bare: Vec<String> = spellings
+                .iter()
+                .filter_map(|s| s.strip_suffix('/').map(str::to_string))
+                .collect();
+            spellings.extend(bare);
+        }
+        spellings
     }
+}
+
+/// A URI as an error message may quote it: control characters escaped, at most 200
+/// characters.
+fn quoted(uri: &str) -> String {
+    uri.chars().take(200).flat_map(char::escape_debug).collect()
 }
 
 /// A freshly minted opaque secret (access token, refresh token, code or session).
@@ -289,6 +337,56 @@ mod tests {
         assert!(check_redirect_uri("http://example.com/cb").is_err());
         assert!(check_redirect_uri("myapp://cb").is_err());
         assert!(check_redirect_uri("http://127.0.0.1:3/cb").is_ok());
+    }
+
+    #[test]
+    fn redirect_uris_are_what_a_url_parser_reads_and_nothing_else() {
+        for good in [
+            "https://app.example.com/cb",
+            "https://app.example.com",
+            "https://app.example.com:8443/oauth/cb?x=1",
+            "http://localhost:33418/",
+            "http://127.0.0.1/cb",
+            "http://[::1]/cb",
+            "http://[::1]:8123/cb",
+        ] {
+            assert_eq!(check_redirect_uri(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "https://app.example.com/c\tb",
+            "https://app.example.com/\tcb",
+            "https://app.example.com\\evil.com/cb",
+            "https://app.example.com;frame-ancestors *;/cb",
+            "https://app.example.com/cb; frame-ancestors *",
+            "https://app.example.com/cb\r\nSet-Cookie: a=b",
+            "https://app.ex ample.com/cb",
+            "https://bücher.example/cb",
+            "https://app.example.com/caf\u{e9}",
+            "https://app.example.com:99999999999/cb",
+            "https://app.example.com:65536/cb",
+            "https://user:pw@app.example.com/cb",
+            "https://app.example.com/cb#frag",
+            "http://127.1/cb",
+            "http://[::2]/cb",
+            "http://localhost.evil.com/cb",
+            "myapp://cb",
+            "https:app.example.com/cb",
+        ] {
+            assert!(check_redirect_uri(bad).is_err(), "{bad:?} was accepted");
+            assert_eq!(redirect_origin(bad), None);
+        }
+        assert_eq!(
+            redirect_origin("https://app.example.com:8443/cb?x=1").as_deref(),
+            Some("https://app.example.com:8443")
+        );
+        assert!(redirect_uri_matches(
+            "http://[::1]:1/cb",
+            "http://[::1]:5555/cb"
+        ));
+        assert!(!redirect_uri_matches(
+            "https://app.example.com/c\tb",
+            "https://app.example.com/c\tb"
+        ));
     }
 
     #[test]

@@ -163,13 +163,17 @@ pub(crate) fn see_other(path: &str) -> Response {
     Redirect::to(path).into_response()
 }
 
-/// Only local paths are followed after sign-in: no open redirect.
+/// Where a browser goes after sign-in: `next` only when it is a clean path on this
+/// server (a path-only relative reference: `/`, then visible ASCII without `\\`, never
+/// `//` at its start, which browsers read as another host), else `/`. Anything it
+/// returns is a valid `Location` header value.
 pub(crate) fn safe_next(next: &str) -> &str {
-    let local = next.starts_with('/')
+    let clean = next.len() <= 2048
+        && next.starts_with('/')
         && !next.starts_with("//")
-        && !next.starts_with("/\\")
-        && !next.contains(['\r', '\n']);
-    if local { next } else { "/settings/tokens" }
+        && next.bytes().all(|b| b.is_ascii_graphic() && b != b'\\')
+        && next.parse::<http::uri::PathAndQuery>().is_ok();
+    if clean { next } else { "/" }
 }
 
 /// Adds the security headers every browser-facing response carries, unless the
@@ -215,9 +219,22 @@ mod tests {
     #[test]
     fn only_local_paths_are_followed() {
         assert_eq!(safe_next("/oauth/authorize?x=1"), "/oauth/authorize?x=1");
-        assert_eq!(safe_next("https://evil.example/"), "/settings/tokens");
-        assert_eq!(safe_next("//evil.example/"), "/settings/tokens");
-        assert_eq!(safe_next("/\\evil.example/"), "/settings/tokens");
+        assert_eq!(safe_next("/review?x=%2F%2Fa#top"), "/review?x=%2F%2Fa#top");
+        for hostile in [
+            "https://evil.example/",
+            "//evil.example/",
+            "/\\evil.example/",
+            "/\t/evil.example",
+            "/\u{b}/x",
+            "/ /evil.example",
+            "/\r\nSet-Cookie: a=b",
+            "/caf\u{e9}",
+            "evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(hostile), "/", "{hostile:?}");
+            assert!(HeaderValue::from_str(safe_next(hostile)).is_ok());
+        }
     }
 
     #[test]

@@ -5,7 +5,9 @@
 #![allow(clippy::unwrap_used)] // test helpers fail loudly by design
 
 mod dropzone;
+mod hostile_web;
 mod http_edge;
+mod oauth_replay;
 mod web;
 
 use std::sync::Arc;
@@ -23,6 +25,7 @@ use tower::ServiceExt;
 pub struct TestApp {
     pub store: Store,
     pub verifier: Arc<TokenVerifier>,
+    pub authz: draxis_auth::AuthorizationServer,
     pub app: Router,
     _dir: TempDir,
 }
@@ -57,9 +60,11 @@ impl TestApp {
         let assembled = App::assemble(store.clone(), &config).unwrap();
         let app = assembled.router();
         let verifier = assembled.verifier;
+        let authz = assembled.authz;
         Self {
             store,
             verifier,
+            authz,
             app,
             _dir: TempDir(dir),
         }

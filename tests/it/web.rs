@@ -10,18 +10,18 @@ use tower::ServiceExt;
 
 use crate::{TestApp, json_body};
 
-async fn send(app: &TestApp, request: Request<Body>) -> http::Response<Body> {
+pub(crate) async fn send(app: &TestApp, request: Request<Body>) -> http::Response<Body> {
     app.app.clone().oneshot(request).await.unwrap()
 }
 
-fn get(path: &str) -> Request<Body> {
+pub(crate) fn get(path: &str) -> Request<Body> {
     Request::get(path)
         .header("host", "127.0.0.1:8080")
         .body(Body::empty())
         .unwrap()
 }
 
-fn header(response: &http::Response<Body>, name: &str) -> String {
+pub(crate) fn header(response: &http::Response<Body>, name: &str) -> String {
     response
         .headers()
         .get(name)

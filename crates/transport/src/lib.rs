@@ -8,6 +8,7 @@
 
 mod bearer;
 mod mcp;
+mod reach;
 mod render;
 mod served;
 pub mod web;
@@ -55,9 +56,11 @@ pub const DEFAULT_ALLOWED_HOSTS: [&str; 3] = ["localhost", "127.0.0.1", "::1"];
 /// HTTP settings an operator may change.
 #[derive(Debug, Clone)]
 pub struct HttpConfig {
-    /// `Host` values accepted on `/api/mcp` (DNS-rebinding protection). Empty = any.
+    /// `Host` values accepted on `/api/mcp`, the console and the OAuth endpoints
+    /// (DNS-rebinding protection). Empty = any.
     pub allowed_hosts: Vec<String>,
-    /// Browser `Origin`s accepted; requests without `Origin` always pass.
+    /// Browser `Origin`s accepted on `/api/mcp` besides the public URL's; requests
+    /// without `Origin` always pass.
     pub allowed_origins: Vec<String>,
     /// Largest accepted request body.
     pub max_body_bytes: usize,
@@ -89,9 +92,13 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
     } else {
         mcp_config.with_allowed_hosts(config.allowed_hosts.clone())
     };
-    if !config.allowed_origins.is_empty() {
-        mcp_config = mcp_config.with_allowed_origins(config.allowed_origins.clone());
-    }
+    // Origins are checked by `reach::guard_mcp`, which also admits the public URL's.
+    mcp_config = mcp_config.disable_allowed_origins();
+    let reach = Arc::new(reach::Reach::new(
+        &config.allowed_hosts,
+        &state.authz.config().issuer,
+        &config.allowed_origins,
+    ));
     let services = served::Services {
         queries: state.queries.clone(),
         dropzone: state.dropzone.clone(),
@@ -112,13 +119,16 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
         ),
         max_body_bytes: config.max_body_bytes,
     };
-    let mcp =
-        Router::new()
-            .fallback_service(mcp_service)
-            .layer(axum::middleware::from_fn_with_state(
-                Arc::new(guard),
-                bearer::require_bearer,
-            ));
+    let mcp = Router::new()
+        .fallback_service(mcp_service)
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(guard),
+            bearer::require_bearer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            reach.clone(),
+            reach::guard_mcp,
+        ));
     let oauth = Router::new()
         .route(
             "/.well-known/oauth-protected-resource",
@@ -143,7 +153,11 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
         .route(
             "/oauth/revoke",
             post(web::oauth::revoke).options(web::oauth::preflight),
-        );
+        )
+        .layer(axum::middleware::from_fn_with_state(
+            reach.clone(),
+            reach::guard_pages,
+        ));
     let pages = Router::new()
         .route(
             "/oauth/authorize",
@@ -180,6 +194,10 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.served_over_https(),
             web::security_headers,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            reach,
+            reach::guard_pages,
         ));
     Router::new()
         .route("/healthz", get(|| async { "ok\n" }))

@@ -14,6 +14,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use draxis_auth::Membership;
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 
+use crate::reach::Origin;
+
 /// Name of the console session cookie.
 pub(crate) const SESSION_COOKIE: &str = "drx_session";
 /// Name of the sign-in form's double-submit cookie.
@@ -74,7 +76,8 @@ pub(crate) fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: boo
 }
 
 /// Whether a form post comes from one of our own pages: refuses what the browser marks
-/// as cross-site, and any `Origin` other than ours (by public URL or by `Host`).
+/// as cross-site, and any `Origin` other than the public URL's (never compared with
+/// `Host`, which a DNS-rebinding page chooses).
 pub(crate) fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
     if headers
         .get("sec-fetch-site")
@@ -83,20 +86,11 @@ pub(crate) fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
     {
         return false;
     }
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+    let Some(origin) = headers.get(header::ORIGIN) else {
         return true;
     };
-    if origin == public_url.trim_end_matches('/') {
-        return true;
-    }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    !host.is_empty()
-        && origin
-            .split_once("://")
-            .is_some_and(|(_, rest)| rest == host)
+    let public = Origin::parse(public_url);
+    public.is_some() && origin.to_str().ok().and_then(Origin::parse) == public
 }
 
 /// Renders a template as an HTML response.
@@ -246,7 +240,15 @@ mod tests {
             header::ORIGIN,
             HeaderValue::from_static("http://127.0.0.1:8080"),
         );
-        assert!(same_origin(&headers, "http://localhost:8080"));
+        assert!(same_origin(&headers, "http://127.0.0.1:8080"));
+        // The Host is the attacker's choice under DNS rebinding: only the public URL counts.
+        assert!(!same_origin(&headers, "http://localhost:8080"));
+        headers.insert(header::HOST, HeaderValue::from_static("evil.example:8080"));
+        headers.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://evil.example:8080"),
+        );
+        assert!(!same_origin(&headers, "http://127.0.0.1:8080"));
         headers.insert(
             header::ORIGIN,
             HeaderValue::from_static("https://evil.example"),

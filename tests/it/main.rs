@@ -8,12 +8,14 @@ mod dropzone;
 mod hostile_web;
 mod http_edge;
 mod oauth_replay;
+mod sign_in_throttle;
 mod web;
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::connect_info::MockConnectInfo;
 use draxis_app::{App, AppConfig};
 use draxis_auth::TokenVerifier;
 use draxis_store::Store;
@@ -58,7 +60,13 @@ impl TestApp {
             ..AppConfig::default()
         };
         let assembled = App::assemble(store.clone(), &config).unwrap();
-        let app = assembled.router();
+        // As served: with the peer address (a request may carry its own `ConnectInfo`).
+        let app = assembled
+            .router()
+            .layer(MockConnectInfo(std::net::SocketAddr::from((
+                [127, 0, 0, 1],
+                40_000,
+            ))));
         let verifier = assembled.verifier;
         let authz = assembled.authz;
         Self {

@@ -40,7 +40,7 @@ async fn only_the_codes_own_client_with_its_verifier_can_trigger_replay_revocati
     };
     let valid = server.validate_authorization(&request).await.unwrap();
     let user = server
-        .sign_in("analyst@acme.example", "draxis-demo-analyst", None)
+        .sign_in("analyst@acme.example", "draxis-demo-analyst", None, None)
         .await
         .unwrap();
     let memberships = app.store.memberships(user.id).await.unwrap();

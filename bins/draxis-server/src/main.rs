@@ -200,13 +200,17 @@ async fn main() -> anyhow::Result<()> {
         }
     });
     let stop = shutdown.clone();
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async move {
-            wait_for_signal().await;
-            tracing::info!("shutting down");
-            stop.cancel();
-        })
-        .await?;
+    // Connect info: sign-in throttling keys on the client's address.
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        wait_for_signal().await;
+        tracing::info!("shutting down");
+        stop.cancel();
+    })
+    .await?;
     shutdown.cancel();
     flusher.await.ok();
     simulation_worker.await.ok();

@@ -5,6 +5,7 @@
 //!
 //! Plaintext secrets exist only in the caller's hands: we keep their SHA-256 hash.
 
+pub mod cpu;
 pub mod oauth;
 pub mod password;
 pub mod pat;
@@ -15,6 +16,7 @@ pub mod storage;
 pub mod totp;
 pub mod verify;
 
+pub use cpu::{CpuJob, CpuPool};
 pub use people::{Membership, Role, User};
 pub use server::{AccountStore, AuthorizationServer};
 

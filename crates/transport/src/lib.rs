@@ -7,6 +7,7 @@
 //! composition root (`draxis-app`), and makes no outbound requests of its own.
 
 mod bearer;
+mod cpu_pool;
 mod mcp;
 mod reach;
 mod render;
@@ -25,6 +26,7 @@ use rmcp::transport::streamable_http_server::session::never::NeverSessionManager
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use tokio_util::sync::CancellationToken;
 
+pub use cpu_pool::BlockingCpuPool;
 pub use mcp::DraxisMcp;
 
 /// What the HTTP edge needs from the layers below.
@@ -79,8 +81,16 @@ impl Default for HttpConfig {
     }
 }
 
-/// The whole HTTP application.
+/// The whole HTTP application. Its password checks run on a [`BlockingCpuPool`] (one
+/// at a time per core), never on the async workers.
 pub fn router(state: AppState, config: &HttpConfig) -> Router {
+    let state = AppState {
+        authz: state
+            .authz
+            .clone()
+            .with_cpu_pool(Arc::new(BlockingCpuPool::per_core())),
+        ..state
+    };
     let mut mcp_config = StreamableHttpServerConfig::default()
         .with_legacy_session_mode(false)
         .with_json_response(true)

@@ -7,11 +7,15 @@
 pub(crate) mod console;
 pub(crate) mod oauth;
 
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
+
 use askama::Template;
-use axum::extract::Request;
+use axum::extract::{ConnectInfo, FromRequestParts, Request};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use draxis_auth::Membership;
+use http::request::Parts;
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 
 use crate::reach::Origin;
@@ -91,6 +95,20 @@ pub(crate) fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
     };
     let public = Origin::parse(public_url);
     public.is_some() && origin.to_str().ok().and_then(Origin::parse) == public
+}
+
+/// The client's address as the server saw the connection (`ConnectInfo`, or the
+/// `MockConnectInfo` of in-process tests); `None` when the server was not served with
+/// connect info.
+pub(crate) struct PeerAddress(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for PeerAddress {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Infallible> {
+        let peer = ConnectInfo::<SocketAddr>::from_request_parts(parts, state).await;
+        Ok(Self(peer.ok().map(|ConnectInfo(peer)| peer.ip())))
+    }
 }
 
 /// Renders a template as an HTML response.

@@ -8,14 +8,14 @@ use axum::extract::{Query, RawForm, State};
 use axum::response::Response;
 use draxis_auth::oauth::OpaqueSecret;
 use draxis_auth::server::SignInError;
-use http::{HeaderMap, StatusCode, header};
+use http::{HeaderMap, HeaderValue, StatusCode, header};
 use subtle::ConstantTimeEq;
 
 use super::{Browser, checked_form};
 use crate::AppState;
 use crate::web::{
-    Chrome, LOGIN_COOKIE, SESSION_COOKIE, cookie, forbidden_post, page, safe_next, same_origin,
-    see_other, set_cookie, try_again,
+    Chrome, LOGIN_COOKIE, PeerAddress, SESSION_COOKIE, cookie, forbidden_post, page, safe_next,
+    same_origin, see_other, set_cookie, try_again,
 };
 
 #[derive(Template)]
@@ -76,6 +76,7 @@ pub(crate) async fn form(
 /// `POST /login`: checks the password (and TOTP code), starts a session.
 pub(crate) async fn sign_in(
     State(state): State<AppState>,
+    PeerAddress(address): PeerAddress,
     headers: HeaderMap,
     RawForm(body): RawForm,
 ) -> Response {
@@ -92,7 +93,7 @@ pub(crate) async fn sign_in(
     let totp = Some(field("totp")).filter(|t| !t.is_empty());
     match state
         .authz
-        .sign_in(field("email"), field("password"), totp)
+        .sign_in(field("email"), field("password"), totp, address)
         .await
     {
         Ok(user) => match state.authz.start_session(&user).await {
@@ -120,13 +121,19 @@ pub(crate) async fn sign_in(
                 SignInError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
                 _ => StatusCode::UNAUTHORIZED,
             };
-            login_page(
+            let mut response = login_page(
                 &state,
                 status,
                 Some(error.to_string()),
                 field("email"),
                 &next,
-            )
+            );
+            if let SignInError::TooManyAttempts(secs) = error {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            }
+            response
         }
     }
 }

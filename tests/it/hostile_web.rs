@@ -3,30 +3,27 @@
 //! console and OAuth endpoints, hostile redirect URIs, and a used code replayed by a
 //! third party.
 
+use std::net::SocketAddr;
+
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use draxis_auth::Scopes;
 use draxis_transport::HttpConfig;
 use http::Request;
 use serde_json::json;
 
-use crate::web::{get, header, send};
+use crate::web::{get, header, login_nonce, send};
 use crate::{TestApp, json_body};
 
-/// A sign-in form post with a fresh login nonce; `extra` adds headers.
+/// A sign-in form post with a fresh login nonce, from `peer` when given.
 pub(crate) async fn sign_in_post(
     app: &TestApp,
     email: &str,
     password: &str,
     next: &str,
-    extra: &[(&str, &str)],
+    peer: Option<[u8; 4]>,
 ) -> http::Response<Body> {
-    let login = send(app, get("/login")).await;
-    let nonce = header(&login, "set-cookie")
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let value = nonce.split_once('=').unwrap().1.to_string();
+    let (nonce, value) = login_nonce(&send(app, get("/login")).await);
     let form = serde_urlencoded::to_string([
         ("login_nonce", value.as_str()),
         ("next", next),
@@ -34,15 +31,19 @@ pub(crate) async fn sign_in_post(
         ("password", password),
     ])
     .unwrap();
-    let mut builder = Request::post("/login")
+    let mut request = Request::post("/login")
         .header("host", "127.0.0.1:8080")
         .header("origin", "http://127.0.0.1:8080")
         .header("cookie", nonce)
-        .header("content-type", "application/x-www-form-urlencoded");
-    for (name, value) in extra {
-        builder = builder.header(*name, *value);
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(form))
+        .unwrap();
+    if let Some(peer) = peer {
+        request
+            .extensions_mut()
+            .insert(ConnectInfo(SocketAddr::from((peer, 50_000))));
     }
-    send(app, builder.body(Body::from(form)).unwrap()).await
+    send(app, request).await
 }
 
 #[tokio::test]
@@ -57,7 +58,7 @@ async fn sign_in_never_redirects_off_site_nor_fails_on_a_hostile_next() {
         ("/review", "/review"),
     ] {
         let response =
-            sign_in_post(&app, "admin@acme.example", "draxis-demo-admin", next, &[]).await;
+            sign_in_post(&app, "admin@acme.example", "draxis-demo-admin", next, None).await;
         assert_eq!(response.status(), 303, "{next:?}");
         assert_eq!(header(&response, "location"), expected, "{next:?}");
     }
@@ -120,12 +121,7 @@ async fn console_and_oauth_refuse_a_rebound_host() {
         assert_eq!(rebound.status(), 421, "{path}");
     }
     // A rebound page posting to its own origin is not our origin either.
-    let post = sign_in_post(&app, "admin@acme.example", "draxis-demo-admin", "/", &[]).await;
-    assert_eq!(post.status(), 303);
-    let login = send(&app, get("/login")).await;
-    let nonce = header(&login, "set-cookie");
-    let nonce = nonce.split(';').next().unwrap();
-    let value = nonce.split_once('=').unwrap().1;
+    let (nonce, value) = login_nonce(&send(&app, get("/login")).await);
     let rebound_post = send(
         &app,
         Request::post("/login")

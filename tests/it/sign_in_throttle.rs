@@ -2,48 +2,24 @@
 //! (429 with `Retry-After` and a page saying when), never the owner elsewhere; and the
 //! password check runs on the authorization server's CPU pool.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::body::Body;
-use axum::extract::ConnectInfo;
 use draxis_auth::{CpuJob, CpuPool};
 use draxis_transport::HttpConfig;
-use http::Request;
 
 use crate::TestApp;
-use crate::web::{get, header, send};
+use crate::hostile_web::sign_in_post;
+use crate::web::header;
 
-/// A sign-in form post from `peer`.
 async fn sign_in_from(
     app: &TestApp,
     peer: [u8; 4],
     email: &str,
     password: &str,
 ) -> http::Response<Body> {
-    let login = send(app, get("/login")).await;
-    let nonce = header(&login, "set-cookie");
-    let nonce = nonce.split(';').next().unwrap().to_string();
-    let value = nonce.split_once('=').unwrap().1.to_string();
-    let form = serde_urlencoded::to_string([
-        ("login_nonce", value.as_str()),
-        ("next", "/"),
-        ("email", email),
-        ("password", password),
-    ])
-    .unwrap();
-    let mut request = Request::post("/login")
-        .header("host", "127.0.0.1:8080")
-        .header("origin", "http://127.0.0.1:8080")
-        .header("cookie", nonce)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from(form))
-        .unwrap();
-    request
-        .extensions_mut()
-        .insert(ConnectInfo(SocketAddr::from((peer, 50_000))));
-    send(app, request).await
+    sign_in_post(app, email, password, "/", Some(peer)).await
 }
 
 #[tokio::test]

@@ -165,3 +165,41 @@ async fn hostile_redirect_uris_are_refused_at_registration() {
     let loopback_v6 = send(&app, register("http://[::1]:4242/cb")).await;
     assert_eq!(loopback_v6.status(), 201);
 }
+
+#[tokio::test]
+async fn a_hostile_uri_registered_before_strict_parsing_is_never_followed_nor_put_in_a_header() {
+    use draxis_auth::AccountStore;
+    let app = TestApp::new(HttpConfig::default()).await;
+    for (client_id, uri) in [
+        ("legacy-crlf", "https://app.example/cb\r\nx: y"),
+        ("legacy-csp", "https://app.example;frame-ancestors */cb"),
+    ] {
+        app.store
+            .insert_client(&draxis_auth::server::Client {
+                client_id: client_id.into(),
+                client_name: "legacy".into(),
+                redirect_uris: vec![uri.into()],
+            })
+            .await
+            .unwrap();
+        // No code_challenge: an error that would be reported through the redirect URI.
+        let with_uri = format!(
+            "/oauth/authorize?response_type=code&client_id={client_id}&redirect_uri={}",
+            serde_urlencoded::to_string([("", uri)])
+                .unwrap()
+                .trim_start_matches('=')
+        );
+        for path in [
+            with_uri,
+            format!("/oauth/authorize?response_type=code&client_id={client_id}"),
+        ] {
+            let response = send(&app, get(&path)).await;
+            assert_eq!(response.status(), 400, "{path}");
+            assert!(response.headers().get("location").is_none(), "{path}");
+            assert!(
+                !header(&response, "content-security-policy").contains("app.example"),
+                "{path}"
+            );
+        }
+    }
+}

@@ -2,6 +2,9 @@
 //! any replica answers any request) behind bearer-token authentication, the OAuth 2.1
 //! endpoints and metadata, the web console, and `/healthz`.
 //!
+//! Browsers reach it only under an allowed `Host` and, on `/api/mcp`, from an allowed
+//! `Origin` (`reach`); password hashing runs on a bounded blocking pool (`cpu_pool`).
+//!
 //! This crate knows HTTP and MCP; it never names a database. It receives the domain
 //! services, the token verifier and the authorization server ready-made from the
 //! composition root (`draxis-app`), and makes no outbound requests of its own.

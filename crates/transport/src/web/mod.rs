@@ -165,7 +165,7 @@ pub(crate) fn forbidden_post() -> Response {
     error_page(
         StatusCode::FORBIDDEN,
         "Request refused",
-        "This form was not submitted from a Draxis page (missing or wrong CSRF token, or a cross-site post). Nothing was changed. Reload the page and try again.",
+        "This form was not submitted from a Draxis page (missing or wrong CSRF token, a cross-site post, or a page opened at an address other than the server's public URL). Nothing was changed. Open the console at its public URL, reload the page and try again.",
         "/",
     )
 }

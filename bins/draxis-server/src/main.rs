@@ -39,8 +39,9 @@ struct Args {
     #[arg(long)]
     demo: bool,
 
-    /// Host names clients may use to reach /api/mcp (DNS-rebinding protection), comma
-    /// separated. localhost, 127.0.0.1 and ::1 are always allowed. Use `*` to allow any.
+    /// Host names clients may use to reach /api/mcp, the console and the OAuth endpoints
+    /// (DNS-rebinding protection), comma separated. localhost, 127.0.0.1, ::1 and the
+    /// public URL's host are always allowed. Use `*` to allow any.
     #[arg(
         long = "allowed-host",
         env = "DRAXIS_ALLOWED_HOSTS",
@@ -48,8 +49,9 @@ struct Args {
     )]
     allowed_hosts: Vec<String>,
 
-    /// Browser origins allowed to call /api/mcp (such as https://app.example.com:443),
-    /// comma separated. Requests without an Origin header are always allowed.
+    /// Browser origins allowed to call /api/mcp besides the public URL's (such as
+    /// https://app.example.com:443), comma separated; any other Origin gets 403.
+    /// Requests without an Origin header are always allowed.
     #[arg(
         long = "allowed-origin",
         env = "DRAXIS_ALLOWED_ORIGINS",

@@ -10,6 +10,7 @@ pub mod oauth;
 pub mod password;
 pub mod pat;
 pub mod people;
+pub mod redirect_uri;
 pub mod scope;
 pub mod server;
 pub mod storage;

@@ -4,10 +4,12 @@
 //! - per e-mail **and client address** (an IPv6 address by its /64): five failures in
 //!   15 minutes are free, then each further attempt from there waits 1 minute, doubling
 //!   per failure up to 15 minutes. Only that address is slowed; a success clears it.
-//! - per e-mail from **every address**: after 20 failures in 15 minutes attempts wait
-//!   1 second, doubling per failure up to [`GLOBAL_MAX_WAIT`] (30 s), so a password
-//!   spray from many addresses is slowed but a correct password is never kept out for
-//!   long; an address that signed in to the account within 30 days skips this wait.
+//! - per e-mail from **every address**: after 20 failures in 15 minutes, an address
+//!   that has itself failed waits 1 second, doubling per failure up to
+//!   [`GLOBAL_MAX_WAIT`] (30 s), so a spray from many addresses gets about one guess
+//!   per address and then crawls. A fresh address (no failure of its own in the
+//!   window) and one that signed in to the account within 30 days skip this wait, so a
+//!   correct password is never kept out by other people's failures.
 //!
 //! The rules are pure ([`wait_before_sign_in`]); storage keeps one [`SignInRecord`] per
 //! (e-mail, address) and one per e-mail under [`EVERY_ADDRESS`].
@@ -71,7 +73,9 @@ pub fn wait_before_sign_in(
     );
     let known = address.last_success_at > 0
         && now_ms.saturating_sub(address.last_success_at) < ms(KNOWN_ADDRESS_FOR);
-    let global_wait = if known {
+    let fresh = address.failures == 0
+        || now_ms.saturating_sub(address.last_failure_at) >= ms(FAILURE_WINDOW);
+    let global_wait = if known || fresh {
         None
     } else {
         backoff(
@@ -142,21 +146,23 @@ mod tests {
     }
 
     #[test]
-    fn the_global_back_off_is_short_and_known_addresses_skip_it() {
+    fn the_global_back_off_is_short_and_fresh_or_known_addresses_skip_it() {
         let spray = failed(1_000, 0);
-        let fresh = SignInRecord::default();
+        let failed_once = failed(1, 100);
         assert_eq!(
-            wait_before_sign_in(&fresh, &spray, NOW),
+            wait_before_sign_in(&failed_once, &spray, NOW),
             Some(GLOBAL_MAX_WAIT)
         );
         assert_eq!(
-            wait_before_sign_in(&fresh, &failed(20, 0), NOW),
+            wait_before_sign_in(&failed_once, &failed(20, 0), NOW),
             Some(Duration::from_secs(1))
         );
-        assert_eq!(wait_before_sign_in(&fresh, &failed(19, 0), NOW), None);
+        assert_eq!(wait_before_sign_in(&failed_once, &failed(19, 0), NOW), None);
+        let fresh = SignInRecord::default();
+        assert_eq!(wait_before_sign_in(&fresh, &spray, NOW), None);
         let home = SignInRecord {
             last_success_at: NOW - 86_400_000,
-            ..fresh
+            ..failed_once
         };
         assert_eq!(wait_before_sign_in(&home, &spray, NOW), None);
     }

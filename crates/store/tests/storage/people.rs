@@ -1,4 +1,5 @@
-//! Console users: wrong passwords, disabled accounts, TOTP second factors, sessions, sign-in throttling per address and per e-mail.
+//! Console users: wrong passwords, disabled accounts, TOTP second factors, sessions,
+//! sign-in throttling per address and per e-mail.
 
 use crate::common::{Fixture, authorization_server};
 

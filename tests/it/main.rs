@@ -7,13 +7,17 @@
 mod answer_size;
 mod audit;
 mod dropzone;
+mod hostile_web;
 mod http_edge;
+mod oauth_replay;
+mod sign_in_throttle;
 mod web;
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::connect_info::MockConnectInfo;
 use draxis_app::{App, AppConfig};
 use draxis_auth::TokenVerifier;
 use draxis_store::Store;
@@ -25,6 +29,7 @@ use tower::ServiceExt;
 pub struct TestApp {
     pub store: Store,
     pub verifier: Arc<TokenVerifier>,
+    pub authz: draxis_auth::AuthorizationServer,
     pub app: Router,
     /// `/metrics`, as the server serves it on its metrics address.
     pub metrics: Router,
@@ -59,12 +64,20 @@ impl TestApp {
             ..AppConfig::default()
         };
         let assembled = App::assemble(store.clone(), &config).unwrap();
-        let app = assembled.router();
+        // As served: with the peer address (a request may carry its own `ConnectInfo`).
+        let app = assembled
+            .router()
+            .layer(MockConnectInfo(std::net::SocketAddr::from((
+                [127, 0, 0, 1],
+                40_000,
+            ))));
         let metrics = assembled.metrics_router();
         let verifier = assembled.verifier;
+        let authz = assembled.authz;
         Self {
             store,
             verifier,
+            authz,
             app,
             metrics,
             _dir: TempDir(dir),

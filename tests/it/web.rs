@@ -10,11 +10,11 @@ use tower::ServiceExt;
 
 use crate::{TestApp, json_body};
 
-async fn send(app: &TestApp, request: Request<Body>) -> http::Response<Body> {
+pub(crate) async fn send(app: &TestApp, request: Request<Body>) -> http::Response<Body> {
     app.app.clone().oneshot(request).await.unwrap()
 }
 
-fn get(path: &str) -> Request<Body> {
+pub(crate) fn get(path: &str) -> Request<Body> {
     Request::get(path)
         .header("host", "127.0.0.1:8080")
         .body(Body::empty())
@@ -28,6 +28,17 @@ pub(crate) fn header(response: &http::Response<Body>, name: &str) -> String {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_string()
+}
+
+/// The sign-in page's nonce: its cookie (`name=value`) and value.
+pub(crate) fn login_nonce(login_page: &http::Response<Body>) -> (String, String) {
+    let cookie = header(login_page, "set-cookie")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let value = cookie.split_once('=').unwrap().1.to_string();
+    (cookie, value)
 }
 
 #[tokio::test]
@@ -136,12 +147,7 @@ async fn console_pages_and_forms_refuse_strangers() {
     let login = send(&app, get("/login")).await;
     assert_eq!(login.status(), 200);
     assert!(header(&login, "content-security-policy").contains("frame-ancestors 'none'"));
-    let nonce = header(&login, "set-cookie")
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let value = nonce.split_once('=').unwrap().1.to_string();
+    let (nonce, value) = login_nonce(&login);
     let form = format!(
         "login_nonce={value}&next=%2F&email=admin%40acme.example&password=draxis-demo-admin"
     );

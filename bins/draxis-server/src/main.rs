@@ -40,8 +40,9 @@ struct Args {
     #[arg(long)]
     demo: bool,
 
-    /// Host names clients may use to reach /api/mcp (DNS-rebinding protection), comma
-    /// separated. localhost, 127.0.0.1 and ::1 are always allowed. Use `*` to allow any.
+    /// Host names clients may use to reach /api/mcp, the console and the OAuth endpoints
+    /// (DNS-rebinding protection), comma separated. localhost, 127.0.0.1, ::1 and the
+    /// public URL's host are always allowed. Use `*` to allow any.
     #[arg(
         long = "allowed-host",
         env = "DRAXIS_ALLOWED_HOSTS",
@@ -49,8 +50,9 @@ struct Args {
     )]
     allowed_hosts: Vec<String>,
 
-    /// Browser origins allowed to call /api/mcp (such as https://app.example.com:443),
-    /// comma separated. Requests without an Origin header are always allowed.
+    /// Browser origins allowed to call /api/mcp besides the public URL's (such as
+    /// https://app.example.com:443), comma separated; any other Origin gets 403.
+    /// Requests without an Origin header are always allowed.
     #[arg(
         long = "allowed-origin",
         env = "DRAXIS_ALLOWED_ORIGINS",
@@ -213,7 +215,8 @@ async fn main() -> anyhow::Result<()> {
         }
     });
     let stop = shutdown.clone();
-    // The peer address reaches handlers (the audit trail's client address).
+    // The peer address reaches handlers: sign-in throttling keys on it, and the audit
+    // trail records it.
     let service = router.into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, service)
         .with_graceful_shutdown(async move {

@@ -109,8 +109,8 @@ impl AuditEvent {
         self
     }
 
-    pub fn from_address(mut self, address: Option<String>) -> Self {
-        self.client_address = address;
+    pub fn from_address(mut self, address: Option<std::net::IpAddr>) -> Self {
+        self.client_address = address.map(|a| a.to_string());
         self
     }
 

@@ -6,10 +6,12 @@
 //! Plaintext secrets exist only in the caller's hands: we keep their SHA-256 hash.
 
 pub mod audit;
+pub mod cpu;
 pub mod oauth;
 pub mod password;
 pub mod pat;
 pub mod people;
+pub mod redirect_uri;
 pub mod scope;
 pub mod server;
 pub mod storage;
@@ -17,6 +19,7 @@ pub mod totp;
 pub mod verify;
 
 pub use audit::{AuditEvent, AuditLog, AuditQuery, AuditRecord, Outcome};
+pub use cpu::{CpuJob, CpuPool};
 pub use people::{Membership, Role, User};
 pub use server::{AccountStore, AuthorizationServer};
 

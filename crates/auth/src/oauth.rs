@@ -1,7 +1,7 @@
 //! The pure parts of our OAuth 2.1 authorization server: scopes as OAuth spells them,
-//! PKCE (S256 only), redirect-URI matching, opaque token minting, and sealing a rotated
-//! refresh token's successor so that a parallel session presenting the old one within
-//! the grace period receives the same new pair.
+//! PKCE (S256 only), redirect-URI rules (re-exported from `redirect_uri`), opaque token
+//! minting, and sealing a rotated refresh token's successor so that a parallel session
+//! presenting the old one within the grace period receives the same new pair.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -13,6 +13,8 @@ use subtle::ConstantTimeEq;
 
 use crate::pat::TokenHash;
 use crate::scope::Scopes;
+
+pub use crate::redirect_uri::{check_redirect_uri, redirect_origin, redirect_uri_matches};
 
 /// OAuth scope for the read tools.
 pub const SCOPE_READ: &str = "mcp:read";
@@ -110,78 +112,6 @@ pub fn pkce_s256_matches(challenge: &str, verifier: &str) -> bool {
     bool::from(computed.as_bytes().ct_eq(challenge.as_bytes()))
 }
 
-/// Why a redirect URI cannot be registered.
-pub fn check_redirect_uri(uri: &str) -> Result<(), String> {
-    let parsed = ParsedUri::parse(uri)
-        .ok_or_else(|| format!("redirect URI `{uri}` is not an absolute http(s) URL"))?;
-    if uri.contains('#') {
-        return Err(format!("redirect URI `{uri}` must not contain a fragment"));
-    }
-    match parsed.scheme {
-        "https" => Ok(()),
-        "http" if parsed.is_loopback() => Ok(()),
-        _ => Err(format!(
-            "redirect URI `{uri}` must use https, or http on localhost / 127.0.0.1 for native apps"
-        )),
-    }
-}
-
-/// Whether a presented redirect URI matches a registered one: exactly, except that a
-/// loopback registration (`http://localhost` or `http://127.0.0.1`) matches any port
-/// (RFC 8252 §7.3).
-pub fn redirect_uri_matches(registered: &str, presented: &str) -> bool {
-    if registered == presented {
-        return true;
-    }
-    let (Some(r), Some(p)) = (ParsedUri::parse(registered), ParsedUri::parse(presented)) else {
-        return false;
-    };
-    r.scheme == "http"
-        && p.scheme == "http"
-        && r.is_loopback()
-        && r.host == p.host
-        && r.rest == p.rest
-}
-
-/// Just enough of a URL to compare redirect URIs: scheme, host, port, and the rest.
-struct ParsedUri<'a> {
-    scheme: &'a str,
-    host: &'a str,
-    rest: &'a str,
-}
-
-impl<'a> ParsedUri<'a> {
-    fn parse(uri: &'a str) -> Option<Self> {
-        let (scheme, after) = uri.split_once("://")?;
-        if !matches!(scheme, "http" | "https") {
-            return None;
-        }
-        let authority_end = after.find(['/', '?', '#']).unwrap_or(after.len());
-        let (authority, rest) = after.split_at(authority_end);
-        if authority.is_empty() || authority.contains('@') {
-            return None;
-        }
-        let host = match authority.rsplit_once(':') {
-            Some((host, port)) if !host.ends_with(']') || authority.starts_with('[') => {
-                if !port.is_empty() && !port.bytes().all(|b| b.is_ascii_digit()) {
-                    return None;
-                }
-                host
-            }
-            _ => authority,
-        };
-        Some(Self {
-            scheme,
-            host,
-            rest: if rest.is_empty() { "/" } else { rest },
-        })
-    }
-
-    fn is_loopback(&self) -> bool {
-        matches!(self.host, "localhost" | "127.0.0.1" | "[::1]")
-    }
-}
-
 /// A freshly minted opaque secret (access token, refresh token, code or session).
 pub struct OpaqueSecret {
     pub plaintext: String,
@@ -263,32 +193,6 @@ mod tests {
         assert!(!pkce_s256_matches(challenge, &verifier.replace('d', "e")));
         assert!(!pkce_s256_matches(challenge, "short"));
         assert!(is_valid_code_challenge(challenge));
-    }
-
-    #[test]
-    fn loopback_redirects_match_on_any_port_and_nothing_else_does() {
-        let reg = "http://localhost:1234/callback";
-        assert!(redirect_uri_matches(reg, "http://localhost:59999/callback"));
-        assert!(redirect_uri_matches(reg, "http://localhost/callback"));
-        assert!(!redirect_uri_matches(reg, "http://localhost:5/other"));
-        assert!(!redirect_uri_matches(reg, "http://127.0.0.1:5/callback"));
-        assert!(!redirect_uri_matches(
-            reg,
-            "http://localhost.evil.com:5/callback"
-        ));
-        assert!(!redirect_uri_matches(
-            reg,
-            "http://evil@localhost:5/callback"
-        ));
-        let ip = "http://127.0.0.1:80/cb";
-        assert!(redirect_uri_matches(ip, "http://127.0.0.1:4444/cb"));
-        let web = "https://app.example.com/cb";
-        assert!(redirect_uri_matches(web, web));
-        assert!(!redirect_uri_matches(web, "https://app.example.com:444/cb"));
-        assert!(!redirect_uri_matches(web, "https://app.example.com/cb?x=1"));
-        assert!(check_redirect_uri("http://example.com/cb").is_err());
-        assert!(check_redirect_uri("myapp://cb").is_err());
-        assert!(check_redirect_uri("http://127.0.0.1:3/cb").is_ok());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! (a failed write is logged as an error instead).
 
 use std::convert::Infallible;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use draxis_auth::AuditEvent;
@@ -13,7 +13,7 @@ use crate::AppState;
 
 /// The peer address of the request, when the server was started with connection info.
 #[derive(Debug, Clone)]
-pub(crate) struct ClientAddress(pub Option<String>);
+pub(crate) struct ClientAddress(pub Option<IpAddr>);
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
     type Rejection = Infallible;
@@ -23,7 +23,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
             parts
                 .extensions
                 .get::<ConnectInfo<SocketAddr>>()
-                .map(|info| info.0.ip().to_string()),
+                .map(|info| info.0.ip()),
         ))
     }
 }

@@ -2,14 +2,19 @@
 //! any replica answers any request) behind bearer-token authentication, the OAuth 2.1
 //! endpoints and metadata, the web console, and `/healthz`.
 //!
+//! Browsers reach it only under an allowed `Host` and, on `/api/mcp`, from an allowed
+//! `Origin` (`reach`); password hashing runs on a bounded blocking pool (`cpu_pool`).
+//!
 //! This crate knows HTTP and MCP; it never names a database. It receives the domain
 //! services, the token verifier and the authorization server ready-made from the
 //! composition root (`draxis-app`), and makes no outbound requests of its own.
 
 mod audit;
 mod bearer;
+mod cpu_pool;
 mod mcp;
 pub mod metrics;
+mod reach;
 mod render;
 pub mod request_id;
 mod served;
@@ -27,6 +32,7 @@ use rmcp::transport::streamable_http_server::session::never::NeverSessionManager
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use tokio_util::sync::CancellationToken;
 
+pub use cpu_pool::BlockingCpuPool;
 pub use mcp::DraxisMcp;
 pub use metrics::{Metrics, Sampler, Samples};
 
@@ -63,9 +69,11 @@ pub const DEFAULT_ALLOWED_HOSTS: [&str; 3] = ["localhost", "127.0.0.1", "::1"];
 /// HTTP settings an operator may change.
 #[derive(Debug, Clone)]
 pub struct HttpConfig {
-    /// `Host` values accepted on `/api/mcp` (DNS-rebinding protection). Empty = any.
+    /// `Host` values accepted on `/api/mcp`, the console and the OAuth endpoints
+    /// (DNS-rebinding protection). Empty = any.
     pub allowed_hosts: Vec<String>,
-    /// Browser `Origin`s accepted; requests without `Origin` always pass.
+    /// Browser `Origin`s accepted on `/api/mcp` besides the public URL's; requests
+    /// without `Origin` always pass.
     pub allowed_origins: Vec<String>,
     /// Largest accepted request body.
     pub max_body_bytes: usize,
@@ -84,8 +92,16 @@ impl Default for HttpConfig {
     }
 }
 
-/// The whole HTTP application.
+/// The whole HTTP application. Its password checks run on a [`BlockingCpuPool`] (one
+/// at a time per core), never on the async workers.
 pub fn router(state: AppState, config: &HttpConfig) -> Router {
+    let state = AppState {
+        authz: state
+            .authz
+            .clone()
+            .with_cpu_pool(Arc::new(BlockingCpuPool::per_core())),
+        ..state
+    };
     let mut mcp_config = StreamableHttpServerConfig::default()
         .with_legacy_session_mode(false)
         .with_json_response(true)
@@ -97,9 +113,13 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
     } else {
         mcp_config.with_allowed_hosts(config.allowed_hosts.clone())
     };
-    if !config.allowed_origins.is_empty() {
-        mcp_config = mcp_config.with_allowed_origins(config.allowed_origins.clone());
-    }
+    // Origins are checked by `reach::guard_mcp`, which also admits the public URL's.
+    mcp_config = mcp_config.disable_allowed_origins();
+    let reach = Arc::new(reach::Reach::new(
+        &config.allowed_hosts,
+        &state.authz.config().issuer,
+        &config.allowed_origins,
+    ));
     let services = served::Services {
         queries: state.queries.clone(),
         dropzone: state.dropzone.clone(),
@@ -130,13 +150,16 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
         ),
         max_body_bytes: config.max_body_bytes,
     };
-    let mcp =
-        Router::new()
-            .fallback_service(mcp_service)
-            .layer(axum::middleware::from_fn_with_state(
-                Arc::new(guard),
-                bearer::require_bearer,
-            ));
+    let mcp = Router::new()
+        .fallback_service(mcp_service)
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(guard),
+            bearer::require_bearer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            reach.clone(),
+            reach::guard_mcp,
+        ));
     let oauth = Router::new()
         .route(
             "/.well-known/oauth-protected-resource",
@@ -161,7 +184,11 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
         .route(
             "/oauth/revoke",
             post(web::oauth::revoke).options(web::oauth::preflight),
-        );
+        )
+        .layer(axum::middleware::from_fn_with_state(
+            reach.clone(),
+            reach::guard_pages,
+        ));
     let pages = Router::new()
         .route(
             "/oauth/authorize",
@@ -199,6 +226,10 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.served_over_https(),
             web::security_headers,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            reach,
+            reach::guard_pages,
         ));
     let metrics = state.metrics.clone();
     Router::new()

@@ -123,7 +123,17 @@ impl AuthorizationServer {
                 }
                 uri.to_string()
             }
-            None if client.redirect_uris.len() == 1 => client.redirect_uris[0].clone(),
+            // Registered before redirect URIs were parsed strictly, it may not be valid.
+            None if client.redirect_uris.len() == 1
+                && oauth::check_redirect_uri(&client.redirect_uris[0]).is_ok() =>
+            {
+                client.redirect_uris[0].clone()
+            }
+            None if client.redirect_uris.len() == 1 => {
+                return Err(page(
+                    "The redirect address this client registered is not a valid URL, so Draxis will not send you there. Remove the server from your MCP client and add it again so it registers anew.",
+                ));
+            }
             None => {
                 return Err(page(
                     "The request names no redirect_uri and the client registered several. Start the sign-in again from your MCP client.",
@@ -322,26 +332,9 @@ impl AuthorizationServer {
             .await
             .map_err(OAuthError::unavailable)?
             .ok_or_else(|| invalid_grant("unknown authorization code: start the sign-in again"))?;
-        if let Some(grant) = code.used {
-            if let Some(grant_id) = grant {
-                self.store
-                    .revoke_grant(grant_id, now_ms())
-                    .await
-                    .map_err(OAuthError::unavailable)?;
-            }
-            return Err(invalid_grant(
-                "authorization code was already used; the tokens issued for it are revoked. Start the sign-in again",
-            ));
-        }
         if code.client_id != client.client_id {
             return Err(invalid_grant(
                 "authorization code was issued to another client",
-            ));
-        }
-        let now = now_ms();
-        if code.expires_at <= now {
-            return Err(invalid_grant(
-                "authorization code has expired (codes live 60 seconds): start the sign-in again",
             ));
         }
         if request.redirect_uri.as_deref() != Some(code.redirect_uri.as_str()) {
@@ -355,6 +348,25 @@ impl AuthorizationServer {
         if !oauth::pkce_s256_matches(&code.code_challenge, verifier) {
             return Err(invalid_grant(
                 "code_verifier does not match the code_challenge of the authorization request",
+            ));
+        }
+        // Only the presenter who holds the code's client, redirect URI and PKCE verifier
+        // can be the one the code was issued to: a replay by anyone else revokes nothing.
+        if let Some(grant) = code.used {
+            if let Some(grant_id) = grant {
+                self.store
+                    .revoke_grant(grant_id, now_ms())
+                    .await
+                    .map_err(OAuthError::unavailable)?;
+            }
+            return Err(invalid_grant(
+                "authorization code was already used; the tokens issued for it are revoked. Start the sign-in again",
+            ));
+        }
+        let now = now_ms();
+        if code.expires_at <= now {
+            return Err(invalid_grant(
+                "authorization code has expired (codes live 60 seconds): start the sign-in again",
             ));
         }
         if let Some(resource) = request.resource.as_deref()

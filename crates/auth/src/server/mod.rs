@@ -8,6 +8,7 @@ mod clients;
 mod grants;
 mod sign_in;
 mod store;
+pub mod throttle;
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -108,9 +109,8 @@ pub struct AuthorizationServer {
     client_metadata: Option<Arc<dyn ClientMetadataSource>>,
     /// Fetched documents: URL → (fetched at, valid for, client).
     documents: Arc<std::sync::Mutex<std::collections::HashMap<String, CachedClient>>>,
-    /// Failed sign-ins per email in this process: (failures, first failure).
-    failed_sign_ins:
-        Arc<std::sync::Mutex<std::collections::HashMap<String, (u32, std::time::Instant)>>>,
+    /// Where password checks run (the async edge gives a bounded blocking pool).
+    cpu: Arc<dyn crate::cpu::CpuPool>,
 }
 
 type CachedClient = (std::time::Instant, Duration, Client);
@@ -130,8 +130,14 @@ impl AuthorizationServer {
             config,
             client_metadata: None,
             documents: Default::default(),
-            failed_sign_ins: Default::default(),
+            cpu: Arc::new(crate::cpu::Inline),
         }
+    }
+
+    /// Runs password checks on `pool` instead of the caller's thread.
+    pub fn with_cpu_pool(mut self, pool: Arc<dyn crate::cpu::CpuPool>) -> Self {
+        self.cpu = pool;
+        self
     }
 
     pub fn config(&self) -> &AuthorizationConfig {

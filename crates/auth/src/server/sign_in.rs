@@ -1,21 +1,19 @@
-//! People at the console: sign-in (argon2id password, TOTP when enrolled, a lock after
-//! repeated failures), sessions, CSRF tokens bound to them, and what a role may mint.
+//! People at the console: sign-in (argon2id password on the CPU pool, TOTP when
+//! enrolled, throttled per address and per e-mail as `throttle` says), sessions, CSRF
+//! tokens bound to them, and what a role may mint.
 
-use std::time::{Duration, SystemTime};
+use std::net::IpAddr;
+use std::time::SystemTime;
 
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use super::{AuthorizationServer, OAuthError, Session, ms, now_ms, randomness};
+use super::{AuthorizationServer, OAuthError, Session, ms, now_ms, randomness, throttle};
 use crate::oauth::OpaqueSecret;
 use crate::pat::{MintedToken, TokenHash};
 use crate::people::{Membership, Role, User};
 use crate::scope::{Scope, Scopes};
 use crate::storage::StorageError;
-
-/// Failed sign-ins allowed per email within `SIGN_IN_WINDOW` before it is locked.
-const MAX_FAILED_SIGN_INS: u32 = 5;
-const SIGN_IN_WINDOW: Duration = Duration::from_secs(15 * 60);
 
 /// Why signing in failed. Messages never say whether the email exists.
 #[derive(Debug, thiserror::Error)]
@@ -26,65 +24,78 @@ pub enum SignInError {
     SecondFactorRequired,
     #[error("that authenticator code is not valid; check your device's clock and try again")]
     BadSecondFactor,
+    /// Throttled (see [`super::throttle`]): the seconds until the next attempt.
     #[error(
-        "too many failed sign-ins for this account: wait {0} minute(s) and try again, or ask an admin"
+        "too many failed sign-ins for this account: try again in {}, or ask an admin",
+        wait_text(*.0)
     )]
     TooManyAttempts(u64),
     #[error("sign-in is unavailable right now, try again shortly")]
     Unavailable(#[source] StorageError),
 }
 
+/// "N seconds" below two minutes, else "N minutes" (rounded up).
+fn wait_text(secs: u64) -> String {
+    match secs {
+        0..=1 => "1 second".to_string(),
+        2..=119 => format!("{secs} seconds"),
+        _ => format!("{} minutes", secs.div_ceil(60)),
+    }
+}
+
 impl AuthorizationServer {
-    /// Checks an email and password (and the second factor when enrolled).
+    /// Checks an email and password (and the second factor when enrolled), from the
+    /// client `address` (as the transport saw it; `None` when it could not tell), under
+    /// the throttle of [`super::throttle`].
     pub async fn sign_in(
         &self,
         email: &str,
         password: &str,
         totp_code: Option<&str>,
+        address: Option<IpAddr>,
     ) -> Result<User, SignInError> {
         let email = crate::people::normalize_email(email).unwrap_or_default();
-        self.check_not_locked(&email)?;
+        let client = throttle::client_key(address);
+        self.check_not_throttled(&email, &client).await?;
         let outcome = self.check_credentials(&email, password, totp_code).await;
-        let mut failures = self
-            .failed_sign_ins
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        match &outcome {
+        let now = now_ms();
+        let recorded = match &outcome {
             Ok(_) => {
-                failures.remove(&email);
+                self.store
+                    .record_sign_in_success(&email, &client, now)
+                    .await
             }
             Err(SignInError::BadCredentials | SignInError::BadSecondFactor) => {
-                if failures.len() >= 100_000 {
-                    failures.clear();
-                }
-                let entry = failures
-                    .entry(email)
-                    .or_insert((0, std::time::Instant::now()));
-                if entry.1.elapsed() >= SIGN_IN_WINDOW {
-                    *entry = (0, std::time::Instant::now());
-                }
-                entry.0 += 1;
+                self.store
+                    .record_sign_in_failure(
+                        &email,
+                        &client,
+                        now,
+                        now - ms(throttle::FAILURE_WINDOW),
+                        now - ms(throttle::KNOWN_ADDRESS_FOR),
+                    )
+                    .await
             }
-            Err(_) => {}
+            Err(_) => Ok(()),
+        };
+        if let Err(error) = recorded {
+            tracing::error!(%error, "could not record a sign-in attempt");
         }
         outcome
     }
 
-    /// Refuses an email with too many recent failures (this process's count; each
-    /// replica keeps its own).
-    fn check_not_locked(&self, email: &str) -> Result<(), SignInError> {
-        let failures = self
-            .failed_sign_ins
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        match failures.get(email) {
-            Some((count, since))
-                if *count >= MAX_FAILED_SIGN_INS && since.elapsed() < SIGN_IN_WINDOW =>
-            {
-                let left = SIGN_IN_WINDOW.saturating_sub(since.elapsed()).as_secs();
-                Err(SignInError::TooManyAttempts(left.div_ceil(60).max(1)))
-            }
-            _ => Ok(()),
+    /// Refuses a sign-in that must wait (shared by every replica through storage).
+    async fn check_not_throttled(&self, email: &str, client: &str) -> Result<(), SignInError> {
+        let (from_address, every_address) = self
+            .store
+            .sign_in_records(email, client)
+            .await
+            .map_err(SignInError::Unavailable)?;
+        match throttle::wait_before_sign_in(&from_address, &every_address, now_ms()) {
+            Some(wait) => Err(SignInError::TooManyAttempts(
+                wait.as_millis().div_ceil(1000).max(1) as u64,
+            )),
+            None => Ok(()),
         }
     }
 
@@ -99,13 +110,24 @@ impl AuthorizationServer {
             .user_by_email(email)
             .await
             .map_err(SignInError::Unavailable)?;
-        let Some(user) = user.filter(|u| !u.disabled) else {
-            crate::password::verify_against_nothing(password);
+        let stored = user
+            .as_ref()
+            .filter(|u| !u.disabled)
+            .map(|u| u.password_hash.clone());
+        let presented = password.to_string();
+        // argon2 on the CPU pool; an unknown email spends the same time.
+        let matches = crate::cpu::run_on(self.cpu.as_ref(), move || match stored {
+            Some(hash) => crate::password::verify_password(&hash, &presented),
+            None => {
+                crate::password::verify_against_nothing(&presented);
+                false
+            }
+        })
+        .await
+        .unwrap_or(false);
+        let Some(user) = user.filter(|u| matches && !u.disabled) else {
             return Err(SignInError::BadCredentials);
         };
-        if !crate::password::verify_password(&user.password_hash, password) {
-            return Err(SignInError::BadCredentials);
-        }
         if let Some(secret) = &user.totp_secret {
             let code = totp_code
                 .map(str::trim)

@@ -1,6 +1,9 @@
 //! What the authorization server and the console keep in storage: clients, codes,
 //! token pairs, grants, PAT listings and sessions, and the [`AccountStore`] trait.
 
+#[cfg(doc)]
+use super::throttle::EVERY_ADDRESS;
+use super::throttle::SignInRecord;
 use crate::pat::{MintedToken, TokenHash};
 use crate::people::{Membership, User};
 use crate::scope::Scopes;
@@ -129,6 +132,32 @@ pub trait AccountStore: Send + Sync {
         tenant: TenantId,
     ) -> Result<(), StorageError>;
     async fn delete_session(&self, hash: &TokenHash) -> Result<(), StorageError>;
+
+    /// The sign-in records of `email` from `client`, and from [`EVERY_ADDRESS`] (the
+    /// per-e-mail one); a missing record is all zero.
+    async fn sign_in_records(
+        &self,
+        email: &str,
+        client: &str,
+    ) -> Result<(SignInRecord, SignInRecord), StorageError>;
+    /// Counts a failed sign-in on both records of `email` (from `client`, and from
+    /// [`EVERY_ADDRESS`]), each restarting at 1 when its last failure is before
+    /// `window_start`; deletes records untouched since `forget_before`.
+    async fn record_sign_in_failure(
+        &self,
+        email: &str,
+        client: &str,
+        now: i64,
+        window_start: i64,
+        forget_before: i64,
+    ) -> Result<(), StorageError>;
+    /// A successful sign-in from `client`: clears its failures, remembers the time.
+    async fn record_sign_in_success(
+        &self,
+        email: &str,
+        client: &str,
+        now: i64,
+    ) -> Result<(), StorageError>;
 
     async fn insert_client(&self, client: &Client) -> Result<(), StorageError>;
     async fn client(&self, client_id: &str) -> Result<Option<Client>, StorageError>;

@@ -1,6 +1,6 @@
-//! People and OAuth in storage: users and memberships, console sessions, OAuth clients,
-//! codes, grants and tokens, personal access tokens (`AccountStore`, one module per
-//! family), and the operator's user commands.
+//! People and OAuth in storage: users and memberships, console sessions, sign-in
+//! throttle records, OAuth clients, codes, grants and tokens, personal access tokens
+//! (`AccountStore`, one module per family), and the operator's user commands.
 
 mod clients;
 mod codes;
@@ -8,11 +8,13 @@ mod commands;
 mod grants;
 mod pats;
 mod sessions;
+mod throttle;
 mod tokens;
 mod users;
 
 use async_trait::async_trait;
 use draxis_auth::StorageError;
+use draxis_auth::server::throttle::SignInRecord;
 use draxis_auth::server::{
     Client, GrantListing, NewCode, NewTokenPair, PatListing, Session, StoredCode,
     StoredRefreshToken,
@@ -66,6 +68,40 @@ impl AccountStore for Store {
 
     async fn delete_session(&self, hash: &TokenHash) -> Result<(), StorageError> {
         sessions::delete_session(self, hash)
+            .await
+            .map_err(StorageError)
+    }
+
+    async fn sign_in_records(
+        &self,
+        email: &str,
+        client: &str,
+    ) -> Result<(SignInRecord, SignInRecord), StorageError> {
+        throttle::sign_in_records(self, email, client)
+            .await
+            .map_err(StorageError)
+    }
+
+    async fn record_sign_in_failure(
+        &self,
+        email: &str,
+        client: &str,
+        now: i64,
+        window_start: i64,
+        forget_before: i64,
+    ) -> Result<(), StorageError> {
+        throttle::record_failure(self, email, client, now, window_start, forget_before)
+            .await
+            .map_err(StorageError)
+    }
+
+    async fn record_sign_in_success(
+        &self,
+        email: &str,
+        client: &str,
+        now: i64,
+    ) -> Result<(), StorageError> {
+        throttle::record_success(self, email, client, now)
             .await
             .map_err(StorageError)
     }

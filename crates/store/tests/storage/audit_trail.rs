@@ -32,7 +32,7 @@ async fn audit_trail_records_and_filters(fixture: &Fixture) {
             "user:nobody@example.com",
         )
         .with_outcome(Outcome::Failure)
-        .from_address(Some("192.0.2.7".into())),
+        .from_address("192.0.2.7".parse().ok()),
         AuditEvent::new(action::TOKEN_CREATE, "user:Alice@acme.test", "token:1")
             .in_tenant(Some(acme.id))
             .with_credential(Some("session:4".into())),

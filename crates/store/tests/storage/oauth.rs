@@ -44,7 +44,7 @@ async fn oauth_grants_rotate_and_revoke(fixture: &Fixture) {
     };
     let valid = server.validate_authorization(&request).await.unwrap();
     let analyst = server
-        .sign_in("Analyst@Acme.example", "draxis-demo-analyst", None)
+        .sign_in("Analyst@Acme.example", "draxis-demo-analyst", None, None)
         .await
         .unwrap();
     let memberships = store_memberships(store, analyst.id).await;

@@ -14,6 +14,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use draxis_auth::Membership;
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 
+use crate::reach::Origin;
+
 /// Name of the console session cookie.
 pub(crate) const SESSION_COOKIE: &str = "drx_session";
 /// Name of the sign-in form's double-submit cookie.
@@ -74,7 +76,8 @@ pub(crate) fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: boo
 }
 
 /// Whether a form post comes from one of our own pages: refuses what the browser marks
-/// as cross-site, and any `Origin` other than ours (by public URL or by `Host`).
+/// as cross-site, and any `Origin` other than the public URL's (never compared with
+/// `Host`, which a DNS-rebinding page chooses).
 pub(crate) fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
     if headers
         .get("sec-fetch-site")
@@ -83,20 +86,11 @@ pub(crate) fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
     {
         return false;
     }
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+    let Some(origin) = headers.get(header::ORIGIN) else {
         return true;
     };
-    if origin == public_url.trim_end_matches('/') {
-        return true;
-    }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    !host.is_empty()
-        && origin
-            .split_once("://")
-            .is_some_and(|(_, rest)| rest == host)
+    let public = Origin::parse(public_url);
+    public.is_some() && origin.to_str().ok().and_then(Origin::parse) == public
 }
 
 /// Renders a template as an HTML response.
@@ -153,7 +147,7 @@ pub(crate) fn forbidden_post() -> Response {
     error_page(
         StatusCode::FORBIDDEN,
         "Request refused",
-        "This form was not submitted from a Draxis page (missing or wrong CSRF token, or a cross-site post). Nothing was changed. Reload the page and try again.",
+        "This form was not submitted from a Draxis page (missing or wrong CSRF token, a cross-site post, or a page opened at an address other than the server's public URL). Nothing was changed. Open the console at its public URL, reload the page and try again.",
         "/",
     )
 }
@@ -163,13 +157,17 @@ pub(crate) fn see_other(path: &str) -> Response {
     Redirect::to(path).into_response()
 }
 
-/// Only local paths are followed after sign-in: no open redirect.
+/// Where a browser goes after sign-in: `next` only when it is a clean path on this
+/// server (a path-only relative reference: `/`, then visible ASCII without `\\`, never
+/// `//` at its start, which browsers read as another host), else `/`. Anything it
+/// returns is a valid `Location` header value.
 pub(crate) fn safe_next(next: &str) -> &str {
-    let local = next.starts_with('/')
+    let clean = next.len() <= 2048
+        && next.starts_with('/')
         && !next.starts_with("//")
-        && !next.starts_with("/\\")
-        && !next.contains(['\r', '\n']);
-    if local { next } else { "/settings/tokens" }
+        && next.bytes().all(|b| b.is_ascii_graphic() && b != b'\\')
+        && next.parse::<http::uri::PathAndQuery>().is_ok();
+    if clean { next } else { "/" }
 }
 
 /// Adds the security headers every browser-facing response carries, unless the
@@ -215,9 +213,22 @@ mod tests {
     #[test]
     fn only_local_paths_are_followed() {
         assert_eq!(safe_next("/oauth/authorize?x=1"), "/oauth/authorize?x=1");
-        assert_eq!(safe_next("https://evil.example/"), "/settings/tokens");
-        assert_eq!(safe_next("//evil.example/"), "/settings/tokens");
-        assert_eq!(safe_next("/\\evil.example/"), "/settings/tokens");
+        assert_eq!(safe_next("/review?x=%2F%2Fa#top"), "/review?x=%2F%2Fa#top");
+        for hostile in [
+            "https://evil.example/",
+            "//evil.example/",
+            "/\\evil.example/",
+            "/\t/evil.example",
+            "/\u{b}/x",
+            "/ /evil.example",
+            "/\r\nSet-Cookie: a=b",
+            "/caf\u{e9}",
+            "evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(hostile), "/", "{hostile:?}");
+            assert!(HeaderValue::from_str(safe_next(hostile)).is_ok());
+        }
     }
 
     #[test]
@@ -229,7 +240,15 @@ mod tests {
             header::ORIGIN,
             HeaderValue::from_static("http://127.0.0.1:8080"),
         );
-        assert!(same_origin(&headers, "http://localhost:8080"));
+        assert!(same_origin(&headers, "http://127.0.0.1:8080"));
+        // The Host is the attacker's choice under DNS rebinding: only the public URL counts.
+        assert!(!same_origin(&headers, "http://localhost:8080"));
+        headers.insert(header::HOST, HeaderValue::from_static("evil.example:8080"));
+        headers.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://evil.example:8080"),
+        );
+        assert!(!same_origin(&headers, "http://127.0.0.1:8080"));
         headers.insert(
             header::ORIGIN,
             HeaderValue::from_static("https://evil.example"),

@@ -11,7 +11,7 @@ use axum::Json;
 use axum::extract::{Query, RawForm, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use draxis_auth::Membership;
-use draxis_auth::oauth::SCOPES_SUPPORTED;
+use draxis_auth::oauth::{SCOPES_SUPPORTED, redirect_origin};
 use draxis_auth::server::{
     AuthorizationFailure, AuthorizationRequest, ClientMetadata, OAuthError, TokenRequest,
     ValidAuthorization, csrf_matches, error_redirect,
@@ -217,16 +217,6 @@ struct ConsentPage {
     request_fields: Vec<(String, String)>,
 }
 
-fn origin_of(url: &str) -> String {
-    match url.split_once("://") {
-        Some((scheme, rest)) => {
-            let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-            format!("{scheme}://{}", &rest[..end])
-        }
-        None => String::new(),
-    }
-}
-
 async fn validated(
     state: &AppState,
     params: &HashMap<String, String>,
@@ -289,7 +279,7 @@ pub(crate) async fn authorize_page(
         csrf: signed.csrf.clone(),
         email: signed.session.user.email.clone(),
         client_name: valid.client.client_name.clone(),
-        redirect_host: origin_of(&valid.redirect_uri),
+        redirect_host: redirect_origin(&valid.redirect_uri).unwrap_or_default(),
         published_at: valid
             .client
             .client_id
@@ -302,11 +292,14 @@ pub(crate) async fn authorize_page(
     };
     let mut response = page(StatusCode::OK, &consent);
     // The approval redirects the form post to the client: allow exactly that origin.
-    let csp = PAGE_CSP.replace(
-        "form-action 'self'",
-        &format!("form-action 'self' {}", origin_of(&valid.redirect_uri)),
-    );
-    if let Ok(value) = HeaderValue::from_str(&csp) {
+    // `redirect_origin` is `Some` only for a valid URI, so it is never CSP syntax.
+    let csp = redirect_origin(&valid.redirect_uri).map(|origin| {
+        PAGE_CSP.replace(
+            "form-action 'self'",
+            &format!("form-action 'self' {origin}"),
+        )
+    });
+    if let Some(Ok(value)) = csp.map(|csp| HeaderValue::from_str(&csp)) {
         response
             .headers_mut()
             .insert(header::CONTENT_SECURITY_POLICY, value);
@@ -360,7 +353,7 @@ pub(crate) async fn authorize_decision(
         )
         .in_tenant(membership.map(|m| m.tenant_id))
         .with_credential(Some(format!("session:{}", signed.session.id)))
-        .from_address(address.clone())
+        .from_address(address)
         .with_outcome(outcome)
     };
     if form.get("decision").map(String::as_str) == Some("deny") {

@@ -8,7 +8,7 @@ use axum::extract::{Query, RawForm, State};
 use axum::response::Response;
 use draxis_auth::oauth::OpaqueSecret;
 use draxis_auth::server::SignInError;
-use http::{HeaderMap, StatusCode, header};
+use http::{HeaderMap, HeaderValue, StatusCode, header};
 use subtle::ConstantTimeEq;
 
 use super::{Browser, checked_form};
@@ -98,7 +98,7 @@ pub(crate) async fn sign_in(
     let totp = Some(field("totp")).filter(|t| !t.is_empty());
     let outcome = state
         .authz
-        .sign_in(field("email"), field("password"), totp)
+        .sign_in(field("email"), field("password"), totp, address.0)
         .await;
     record_sign_in(&state, field("email"), &outcome, address).await;
     match outcome {
@@ -130,13 +130,19 @@ pub(crate) async fn sign_in(
                 SignInError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
                 _ => StatusCode::UNAUTHORIZED,
             };
-            login_page(
+            let mut response = login_page(
                 &state,
                 status,
                 Some(error.to_string()),
                 field("email"),
                 &next,
-            )
+            );
+            if let SignInError::TooManyAttempts(secs) = error {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            }
+            response
         }
     }
 }
@@ -173,7 +179,7 @@ async fn record_sign_in(
     for tenant in tenants {
         let event = AuditEvent::new(action::SIGN_IN, actor.as_str(), actor.as_str())
             .in_tenant(tenant)
-            .from_address(address.clone())
+            .from_address(address)
             .with_outcome(outcome)
             .with_details(reason.as_ref().map_or(json!({}), |r| json!({"reason": r})));
         audit::record(state, event).await;

@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Parser;
-use draxis_app::{App, AppConfig, AssembleError, ClientMetadataDocuments, allowed_hosts};
+use draxis_app::{
+    App, AppConfig, AssembleError, ClientMetadataDocuments, ConnectionLimits, allowed_hosts,
+};
 use draxis_auth::server::AuthorizationConfig;
 use draxis_dropzone::DropZoneLimits;
 use draxis_store::{SeedOutcome, Store, redact_url};
@@ -119,6 +121,24 @@ struct Args {
     /// How long a connector (http_json) may take to fetch, in seconds.
     #[arg(long, env = "DRAXIS_CONNECTOR_TIMEOUT_SECS", default_value_t = 30)]
     connector_timeout_secs: u64,
+
+    /// How long a client may take to send a request's headers, in seconds, counted from
+    /// the connection opening or the end of the previous response: silent, half-sent
+    /// and idle keep-alive connections are closed after this.
+    #[arg(long, env = "DRAXIS_HEADER_READ_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    header_read_timeout_secs: u64,
+
+    /// A connection on which no byte moves either way for this long, in seconds, is
+    /// closed (a request body that stops arriving mid-way). Raised to the connector
+    /// timeout plus 30 s if lower, so a slow fetch is not cut off.
+    #[arg(long, env = "DRAXIS_IDLE_TIMEOUT_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    idle_timeout_secs: u64,
+
+    /// Most client connections open at once; a connection over the cap gets a 503 and is
+    /// closed while the open ones keep being served. Lowered to fit the process's
+    /// open-file limit if needed.
+    #[arg(long, env = "DRAXIS_MAX_CONNECTIONS", default_value_t = 4096, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    max_connections: u64,
 }
 
 #[tokio::main]
@@ -193,20 +213,13 @@ async fn main() -> anyhow::Result<()> {
     );
     eprintln!("database: {}", redact_url(&args.database));
 
-    use axum::serve::ListenerExt;
-    let listener = listener.tap_io(|tcp| {
-        if let Err(error) = tcp.set_nodelay(true) {
-            tracing::warn!(%error, "could not set TCP_NODELAY");
-        }
-    });
     let stop = shutdown.clone();
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async move {
-            wait_for_signal().await;
-            tracing::info!("shutting down");
-            stop.cancel();
-        })
-        .await?;
+    draxis_app::serve(listener, router, connection_limits(&args), async move {
+        wait_for_signal().await;
+        tracing::info!("shutting down");
+        stop.cancel();
+    })
+    .await;
     shutdown.cancel();
     flusher.await.ok();
     simulation_worker.await.ok();
@@ -260,6 +273,45 @@ fn app_config(
                 .saturating_add(1024 * 1024),
         },
     })
+}
+
+/// The connection limits from the command line, the cap fitted to the open-file limit.
+fn connection_limits(args: &Args) -> ConnectionLimits {
+    let mut max_connections = usize::try_from(args.max_connections).unwrap_or(usize::MAX);
+    // Room for the database pool, artifacts being read and the listener itself.
+    const RESERVED_FILES: usize = 64;
+    if let Some(files) = open_file_limit() {
+        let fits = files.saturating_sub(RESERVED_FILES).max(1);
+        if fits < max_connections {
+            tracing::warn!(
+                files,
+                requested = max_connections,
+                allowed = fits,
+                "the open-file limit (ulimit -n) is too low for --max-connections; lowering the cap"
+            );
+            max_connections = fits;
+        }
+    }
+    ConnectionLimits {
+        header_read_timeout: Duration::from_secs(args.header_read_timeout_secs),
+        idle_timeout: Duration::from_secs(
+            args.idle_timeout_secs
+                .max(args.connector_timeout_secs.saturating_add(30)),
+        ),
+        max_connections,
+        ..ConnectionLimits::default()
+    }
+}
+
+/// The soft limit on open files of this process, where the OS tells it (Linux).
+fn open_file_limit() -> Option<usize> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
+    line["Max open files".len()..]
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// The public URL: as configured (validated), or `http://<listen address>`.

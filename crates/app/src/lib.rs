@@ -5,6 +5,7 @@
 //! through [`App::assemble`]; no library crate depends on this one.
 
 mod hosts;
+mod serve;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,6 +22,7 @@ use draxis_store::Store;
 use draxis_transport::{AppState, HttpConfig};
 
 pub use hosts::allowed_hosts;
+pub use serve::{ConnectionLimits, serve};
 
 /// Where the server answers when no public URL is configured: its default listen address.
 pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";

@@ -6,6 +6,7 @@
 
 mod dropzone;
 mod http_edge;
+mod limits;
 mod web;
 
 use std::sync::Arc;

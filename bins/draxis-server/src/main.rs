@@ -13,7 +13,7 @@ use draxis_app::{
 use draxis_auth::server::AuthorizationConfig;
 use draxis_dropzone::DropZoneLimits;
 use draxis_store::{SeedOutcome, Store, redact_url};
-use draxis_transport::{HttpConfig, flush_token_use_periodically};
+use draxis_transport::{HttpConfig, Rate, RateLimits, flush_token_use_periodically};
 use tokio_util::sync::CancellationToken;
 
 /// mimalloc: serving JSON is allocation-heavy and glibc's allocator showed up as a
@@ -139,6 +139,29 @@ struct Args {
     /// open-file limit if needed.
     #[arg(long, env = "DRAXIS_MAX_CONNECTIONS", default_value_t = 4096, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     max_connections: u64,
+
+    /// MCP requests a minute per credential (personal access token or OAuth grant),
+    /// with bursts of a quarter of it; 0 switches the limit off. Over it, a tool call
+    /// gets a tool error saying when to retry, other requests a 429 with Retry-After.
+    #[arg(
+        long,
+        env = "DRAXIS_RATE_LIMIT_PER_CREDENTIAL",
+        default_value_t = 3_000
+    )]
+    rate_limit_per_credential: u32,
+
+    /// MCP requests a minute per tenant, all its credentials together; 0 = no limit.
+    #[arg(long, env = "DRAXIS_RATE_LIMIT_PER_TENANT", default_value_t = 10_000)]
+    rate_limit_per_tenant: u32,
+
+    /// Console sign-in attempts (POST /login) a minute per client address; 0 = no limit.
+    #[arg(long, env = "DRAXIS_RATE_LIMIT_SIGN_IN", default_value_t = 60)]
+    rate_limit_sign_in: u32,
+
+    /// OAuth client registrations (POST /oauth/register) a minute per client address;
+    /// 0 = no limit.
+    #[arg(long, env = "DRAXIS_RATE_LIMIT_REGISTRATION", default_value_t = 30)]
+    rate_limit_registration: u32,
 }
 
 #[tokio::main]
@@ -265,6 +288,12 @@ fn app_config(
             allowed_hosts: allowed_hosts(&args.allowed_hosts, public_url),
             allowed_origins: args.allowed_origins.clone(),
             shutdown: shutdown.clone(),
+            rate_limits: RateLimits {
+                per_credential: Rate::per_minute(args.rate_limit_per_credential),
+                per_tenant: Rate::per_minute(args.rate_limit_per_tenant),
+                sign_in_per_address: Rate::per_minute(args.rate_limit_sign_in),
+                registration_per_address: Rate::per_minute(args.rate_limit_registration),
+            },
             // Room for the largest artifact after JSON escaping, so an oversized one still
             // gets the tool's own error sentence rather than a bare 413.
             max_body_bytes: args

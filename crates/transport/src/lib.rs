@@ -7,6 +7,7 @@
 //! composition root (`draxis-app`), and makes no outbound requests of its own.
 
 mod bearer;
+mod limits;
 mod mcp;
 mod render;
 mod served;
@@ -24,6 +25,7 @@ use rmcp::transport::streamable_http_server::session::never::NeverSessionManager
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use tokio_util::sync::CancellationToken;
 
+pub use limits::{FORM_BODY_LIMIT, Rate, RateLimits};
 pub use mcp::DraxisMcp;
 
 /// What the HTTP edge needs from the layers below.
@@ -59,8 +61,11 @@ pub struct HttpConfig {
     pub allowed_hosts: Vec<String>,
     /// Browser `Origin`s accepted; requests without `Origin` always pass.
     pub allowed_origins: Vec<String>,
-    /// Largest accepted request body.
+    /// Largest accepted request body on `/api/mcp` (OAuth endpoints and console forms
+    /// take at most [`FORM_BODY_LIMIT`]).
     pub max_body_bytes: usize,
+    /// Requests per credential, tenant and client address.
+    pub rate_limits: RateLimits,
     /// Cancelled on shutdown.
     pub shutdown: CancellationToken,
 }
@@ -71,6 +76,7 @@ impl Default for HttpConfig {
             allowed_hosts: DEFAULT_ALLOWED_HOSTS.map(String::from).to_vec(),
             allowed_origins: Vec::new(),
             max_body_bytes: 16 * 1024 * 1024,
+            rate_limits: RateLimits::default(),
             shutdown: CancellationToken::new(),
         }
     }
@@ -112,13 +118,24 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
         ),
         max_body_bytes: config.max_body_bytes,
     };
-    let mcp =
-        Router::new()
-            .fallback_service(mcp_service)
-            .layer(axum::middleware::from_fn_with_state(
-                Arc::new(guard),
-                bearer::require_bearer,
-            ));
+    let mcp_limiters = limits::McpLimiters::new(&config.rate_limits, config.max_body_bytes);
+    let mcp = Router::new()
+        .fallback_service(mcp_service)
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(mcp_limiters),
+            limits::limit_mcp,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(guard),
+            bearer::require_bearer,
+        ));
+    let per_address = |rate, action, json| {
+        axum::middleware::from_fn_with_state(
+            limits::AddressLimiter::new(rate, action, json),
+            limits::limit_by_address,
+        )
+    };
+    let cap_forms = axum::middleware::from_fn_with_state(FORM_BODY_LIMIT, limits::cap_body);
     let oauth = Router::new()
         .route(
             "/.well-known/oauth-protected-resource",
@@ -134,7 +151,13 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
         )
         .route(
             "/oauth/register",
-            post(web::oauth::register).options(web::oauth::preflight),
+            post(web::oauth::register)
+                .options(web::oauth::preflight)
+                .layer(per_address(
+                    config.rate_limits.registration_per_address,
+                    "client registrations",
+                    true,
+                )),
         )
         .route(
             "/oauth/token",
@@ -143,7 +166,8 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
         .route(
             "/oauth/revoke",
             post(web::oauth::revoke).options(web::oauth::preflight),
-        );
+        )
+        .layer(cap_forms.clone());
     let pages = Router::new()
         .route(
             "/oauth/authorize",
@@ -152,7 +176,13 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
         .route("/", get(web::console::sign_in::home))
         .route(
             "/login",
-            get(web::console::sign_in::form).post(web::console::sign_in::sign_in),
+            get(web::console::sign_in::form)
+                .post(web::console::sign_in::sign_in)
+                .layer(per_address(
+                    config.rate_limits.sign_in_per_address,
+                    "sign-in attempts",
+                    false,
+                )),
         )
         .route("/logout", post(web::console::sign_in::sign_out))
         .route("/tenant", post(web::console::tenant::switch))
@@ -177,6 +207,7 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
         )
         .route("/static/console.css", get(web::console::assets::stylesheet))
         .route("/static/console.js", get(web::console::assets::script))
+        .layer(cap_forms)
         .layer(axum::middleware::from_fn_with_state(
             state.served_over_https(),
             web::security_headers,

@@ -204,3 +204,88 @@ async fn registration_and_sign_in_floods_from_one_address_get_429() {
         "{text}"
     );
 }
+
+fn registration_limited(
+    max_unused_clients: u64,
+    ttl: std::time::Duration,
+) -> draxis_app::AppConfig {
+    draxis_app::AppConfig {
+        registration: draxis_auth::server::RegistrationLimits {
+            max_unused_clients,
+            unused_client_ttl: ttl,
+        },
+        http: with_limits(no_limits()),
+        ..draxis_app::AppConfig::default()
+    }
+}
+
+#[tokio::test]
+async fn registration_past_the_unused_quota_is_refused_with_503_and_retry_after() {
+    let app = TestApp::with_config(registration_limited(
+        3,
+        std::time::Duration::from_secs(3600),
+    ))
+    .await;
+    for _ in 0..3 {
+        let response = app.app.clone().oneshot(registration()).await.unwrap();
+        assert_eq!(response.status(), 201);
+    }
+    let refused = app.app.clone().oneshot(registration()).await.unwrap();
+    assert_eq!(refused.status(), 503);
+    assert_eq!(retry_after(&refused), 5);
+    let body = json_body(refused).await;
+    assert_eq!(body["error"], "temporarily_unavailable");
+    assert!(
+        body["error_description"]
+            .as_str()
+            .unwrap()
+            .contains("not yet used; try again later"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn clients_never_used_past_their_time_to_live_make_room_for_new_ones() {
+    let app = TestApp::with_config(registration_limited(3, std::time::Duration::ZERO)).await;
+    for _ in 0..8 {
+        let response = app.app.clone().oneshot(registration()).await.unwrap();
+        assert_eq!(response.status(), 201);
+        tokio::time::sleep(std::time::Duration::from_millis(3)).await;
+    }
+}
+
+#[tokio::test]
+async fn redirect_uris_are_bounded_in_count_and_length() {
+    let app = TestApp::new(with_limits(no_limits())).await;
+    let register = |uris: Vec<String>| {
+        Request::post("/oauth/register")
+            .header("content-type", "application/json")
+            .body(Body::from(
+                json!({"client_name": "it", "redirect_uris": uris}).to_string(),
+            ))
+            .unwrap()
+    };
+    let long = format!("http://localhost:1/{}", "a".repeat(1000));
+    let many: Vec<String> = (0..11)
+        .map(|i| format!("http://localhost:{i}/cb"))
+        .collect();
+    let heavy: Vec<String> = (0..5)
+        .map(|i| format!("http://localhost:{i}/{}", "b".repeat(450)))
+        .collect();
+    for (uris, expected) in [
+        (vec![long], "at most 1000 bytes"),
+        (many, "at most 10 redirect_uris"),
+        (heavy, "together must be at most 2000 bytes"),
+    ] {
+        let response = app.app.clone().oneshot(register(uris)).await.unwrap();
+        assert_eq!(response.status(), 400);
+        let body = json_body(response).await;
+        assert!(
+            body["error_description"]
+                .as_str()
+                .unwrap()
+                .contains(expected),
+            "{body}"
+        );
+    }
+}

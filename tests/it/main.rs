@@ -38,6 +38,15 @@ impl Drop for TempDir {
 
 impl TestApp {
     pub async fn new(config: HttpConfig) -> Self {
+        Self::with_config(AppConfig {
+            http: config,
+            ..AppConfig::default()
+        })
+        .await
+    }
+
+    /// The app assembled with `config` over a freshly seeded store.
+    pub async fn with_config(config: AppConfig) -> Self {
         let dir = std::env::temp_dir().join(format!(
             "draxis-it-{}-{}",
             std::process::id(),
@@ -51,10 +60,6 @@ impl TestApp {
             .seed_demo(chrono::Utc::now().date_naive())
             .await
             .unwrap();
-        let config = AppConfig {
-            http: config,
-            ..AppConfig::default()
-        };
         let assembled = App::assemble(store.clone(), &config).unwrap();
         let app = assembled.router();
         let verifier = assembled.verifier;

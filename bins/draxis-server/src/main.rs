@@ -1,5 +1,6 @@
 //! `draxis-server`: serves the MCP endpoint over HTTP on SQLite or PostgreSQL.
 
+mod limits;
 mod worker;
 
 use std::net::SocketAddr;
@@ -7,10 +8,8 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Parser;
-use draxis_app::{
-    App, AppConfig, AssembleError, ClientMetadataDocuments, ConnectionLimits, allowed_hosts,
-};
-use draxis_auth::server::AuthorizationConfig;
+use draxis_app::{App, AppConfig, AssembleError, ClientMetadataDocuments, allowed_hosts};
+use draxis_auth::server::{AuthorizationConfig, RegistrationLimits};
 use draxis_dropzone::DropZoneLimits;
 use draxis_store::{SeedOutcome, Store, redact_url};
 use draxis_transport::{HttpConfig, Rate, RateLimits, flush_token_use_periodically};
@@ -162,6 +161,15 @@ struct Args {
     /// 0 = no limit.
     #[arg(long, env = "DRAXIS_RATE_LIMIT_REGISTRATION", default_value_t = 30)]
     rate_limit_registration: u32,
+
+    /// Most OAuth clients kept that registered but were never used (no consent given);
+    /// past it, registration answers 503 "try again later" until old ones expire.
+    #[arg(long, env = "DRAXIS_MAX_UNUSED_CLIENTS", default_value_t = 10_000)]
+    max_unused_clients: u64,
+
+    /// Hours after which a registered OAuth client never used is deleted.
+    #[arg(long, env = "DRAXIS_UNUSED_CLIENT_TTL_HOURS", default_value_t = 24, value_parser = clap::value_parser!(u64).range(1..=8760))]
+    unused_client_ttl_hours: u64,
 }
 
 #[tokio::main]
@@ -231,20 +239,30 @@ async fn main() -> anyhow::Result<()> {
         Duration::from_secs(args.token_use_flush_secs.max(1)),
         shutdown.clone(),
     ));
+    let client_sweeper = tokio::spawn(limits::sweep_unused_clients(
+        app.authz.clone(),
+        shutdown.clone(),
+    ));
     eprintln!(
         "draxis-server listening on http://{local} (MCP endpoint {public_url}/api/mcp, console {public_url}/login)"
     );
     eprintln!("database: {}", redact_url(&args.database));
 
     let stop = shutdown.clone();
-    draxis_app::serve(listener, router, connection_limits(&args), async move {
-        wait_for_signal().await;
-        tracing::info!("shutting down");
-        stop.cancel();
-    })
+    draxis_app::serve(
+        listener,
+        router,
+        limits::connection_limits(&args),
+        async move {
+            wait_for_signal().await;
+            tracing::info!("shutting down");
+            stop.cancel();
+        },
+    )
     .await;
     shutdown.cancel();
     flusher.await.ok();
+    client_sweeper.await.ok();
     simulation_worker.await.ok();
     store.close().await;
     Ok(())
@@ -277,6 +295,10 @@ fn app_config(
     };
     Ok(AppConfig {
         oauth,
+        registration: RegistrationLimits {
+            max_unused_clients: args.max_unused_clients,
+            unused_client_ttl: Duration::from_secs(args.unused_client_ttl_hours * 3600),
+        },
         read_cache_ttl: Duration::from_millis(args.read_cache_ms),
         token_cache_ttl: Duration::from_millis(args.token_cache_ms),
         limits: DropZoneLimits {
@@ -302,45 +324,6 @@ fn app_config(
                 .saturating_add(1024 * 1024),
         },
     })
-}
-
-/// The connection limits from the command line, the cap fitted to the open-file limit.
-fn connection_limits(args: &Args) -> ConnectionLimits {
-    let mut max_connections = usize::try_from(args.max_connections).unwrap_or(usize::MAX);
-    // Room for the database pool, artifacts being read and the listener itself.
-    const RESERVED_FILES: usize = 64;
-    if let Some(files) = open_file_limit() {
-        let fits = files.saturating_sub(RESERVED_FILES).max(1);
-        if fits < max_connections {
-            tracing::warn!(
-                files,
-                requested = max_connections,
-                allowed = fits,
-                "the open-file limit (ulimit -n) is too low for --max-connections; lowering the cap"
-            );
-            max_connections = fits;
-        }
-    }
-    ConnectionLimits {
-        header_read_timeout: Duration::from_secs(args.header_read_timeout_secs),
-        idle_timeout: Duration::from_secs(
-            args.idle_timeout_secs
-                .max(args.connector_timeout_secs.saturating_add(30)),
-        ),
-        max_connections,
-        ..ConnectionLimits::default()
-    }
-}
-
-/// The soft limit on open files of this process, where the OS tells it (Linux).
-fn open_file_limit() -> Option<usize> {
-    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
-    let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
-    line["Max open files".len()..]
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()
 }
 
 /// The public URL: as configured (validated), or `http://<listen address>`.

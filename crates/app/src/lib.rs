@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use draxis_auth::server::AuthorizationConfig;
+use draxis_auth::server::{AuthorizationConfig, RegistrationLimits};
 use draxis_auth::{AuthorizationServer, TokenVerifier};
 use draxis_domain::RiskQueries;
 use draxis_domain::cache::CachedRepository;
@@ -47,6 +47,8 @@ pub struct AppConfig {
     pub read_cache_ttl: Duration,
     /// How long a verified token is trusted before it is looked up again.
     pub token_cache_ttl: Duration,
+    /// Bounds on OAuth clients registered and never used.
+    pub registration: RegistrationLimits,
     /// Drop Zone artifact size and connector timeout.
     pub limits: DropZoneLimits,
     /// `Some` to accept Client ID Metadata Documents, fetched over https.
@@ -64,6 +66,7 @@ impl Default for AppConfig {
             oauth: AuthorizationConfig::for_public_url(DEFAULT_PUBLIC_URL),
             read_cache_ttl: Duration::ZERO,
             token_cache_ttl: Duration::ZERO,
+            registration: RegistrationLimits::default(),
             limits: DropZoneLimits::default(),
             client_metadata: None,
             http: HttpConfig::default(),
@@ -111,7 +114,8 @@ impl App {
                 .with_cache_ttl(config.token_cache_ttl)
                 .with_resource(config.oauth.resource.clone()),
         );
-        let mut authz = AuthorizationServer::new(Arc::new(store.clone()), config.oauth.clone());
+        let mut authz = AuthorizationServer::new(Arc::new(store.clone()), config.oauth.clone())
+            .with_registration_limits(config.registration);
         if let Some(documents) = &config.client_metadata {
             let fetcher = HttpsClientMetadata::new(
                 documents.extra_ca_pem.as_deref(),

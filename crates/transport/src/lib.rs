@@ -217,6 +217,7 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
         .nest("/api/mcp", mcp)
         .merge(oauth)
         .merge(pages)
+        .layer(axum::middleware::from_fn(limits::retry_after_on_503))
         .with_state(state)
 }
 

@@ -284,3 +284,21 @@ pub(crate) async fn cap_body(State(limit): State<usize>, request: Request, next:
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
 }
+
+/// Seconds a client is told to wait when the server cannot answer for now.
+const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 5;
+
+/// Gives every 503 a `Retry-After` (storage down, quota reached), so clients wait and
+/// retry rather than give up.
+pub(crate) async fn retry_after_on_503(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    if response.status() == StatusCode::SERVICE_UNAVAILABLE
+        && !response.headers().contains_key(header::RETRY_AFTER)
+    {
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(UNAVAILABLE_RETRY_AFTER_SECS),
+        );
+    }
+    response
+}

@@ -38,13 +38,18 @@ pub fn run(root: &std::path::Path, long: bool) -> anyhow::Result<()> {
         POSTGRES_ADMIN.rsplit_once('/').map_or("", |(b, _)| b)
     );
     let outcome = (|| {
-        let no_rate_limits = [
+        // Every call reaches the database (no read or token cache), without rate limits.
+        let every_call_to_storage = [
             "--rate-limit-per-credential",
             "0",
             "--rate-limit-per-tenant",
             "0",
+            "--read-cache-ms",
+            "0",
+            "--token-cache-ms",
+            "0",
         ];
-        let server = RunningServer::start(&binaries, &url, &no_rate_limits)?;
+        let server = RunningServer::start(&binaries, &url, &every_call_to_storage)?;
         let token = server.mint_token(&binaries, "acme", "read")?;
         let address = server.base_url.trim_start_matches("http://").to_string();
         database_restart(&address, &token)?;
@@ -177,12 +182,18 @@ fn database_restart(address: &str, token: &str) -> anyhow::Result<()> {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .next()
         .context("no PostgreSQL cluster in /etc/postgresql")?;
-    run_command(Command::new("pg_ctlcluster").args([
-        "--skip-systemctl-redirect",
-        &version,
-        "main",
-        "restart",
-    ]))?;
+    // Stopped for 3 s, then started: a restart with a real outage in it.
+    let cluster = |action: &str| {
+        run_command(Command::new("pg_ctlcluster").args([
+            "--skip-systemctl-redirect",
+            &version,
+            "main",
+            action,
+        ]))
+    };
+    cluster("stop")?;
+    std::thread::sleep(Duration::from_secs(3));
+    cluster("start")?;
     let back = Instant::now();
     std::thread::sleep(Duration::from_secs(7));
     stop.store(true, Ordering::Relaxed);
@@ -202,6 +213,9 @@ fn database_restart(address: &str, token: &str) -> anyhow::Result<()> {
         count(Answer::ToolError),
         count(Answer::Unavailable)
     );
+    if count(Answer::ToolError) + count(Answer::Unavailable) == 0 {
+        bail!("no call noticed the outage: the check did not exercise it");
+    }
     if let Some((_, other)) = answers.iter().find(|(_, a)| matches!(a, Answer::Other(_))) {
         bail!("during the restart a call got {other:?}: only 503s and tool errors are allowed");
     }

@@ -303,26 +303,20 @@ impl AuthorizationServer {
     /// `Ok` when one more never-used client fits, after expiring old ones if needed.
     async fn make_room_for_a_client(&self) -> Result<(), OAuthError> {
         let max = self.registration.max_unused_clients;
-        if self
-            .store
-            .unused_clients()
-            .await
-            .map_err(OAuthError::unavailable)?
-            < max
-        {
-            return Ok(());
-        }
-        self.sweep_unused_clients()
-            .await
-            .map_err(OAuthError::unavailable)?;
-        if self
-            .store
-            .unused_clients()
-            .await
-            .map_err(OAuthError::unavailable)?
-            < max
-        {
-            return Ok(());
+        for swept in [false, true] {
+            if swept {
+                self.sweep_unused_clients()
+                    .await
+                    .map_err(OAuthError::unavailable)?;
+            }
+            let unused = self
+                .store
+                .unused_clients()
+                .await
+                .map_err(OAuthError::unavailable)?;
+            if unused < max {
+                return Ok(());
+            }
         }
         tracing::warn!(
             max,

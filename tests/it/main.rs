@@ -9,6 +9,7 @@ mod audit;
 mod dropzone;
 mod hostile_web;
 mod http_edge;
+mod limits;
 mod oauth_replay;
 mod sign_in_throttle;
 mod web;
@@ -46,6 +47,15 @@ impl Drop for TempDir {
 
 impl TestApp {
     pub async fn new(config: HttpConfig) -> Self {
+        Self::with_config(AppConfig {
+            http: config,
+            ..AppConfig::default()
+        })
+        .await
+    }
+
+    /// The app assembled with `config` over a freshly seeded store.
+    pub async fn with_config(config: AppConfig) -> Self {
         let dir = std::env::temp_dir().join(format!(
             "draxis-it-{}-{}",
             std::process::id(),
@@ -59,10 +69,6 @@ impl TestApp {
             .seed_demo(chrono::Utc::now().date_naive())
             .await
             .unwrap();
-        let config = AppConfig {
-            http: config,
-            ..AppConfig::default()
-        };
         let assembled = App::assemble(store.clone(), &config).unwrap();
         // As served: with the peer address (a request may carry its own `ConnectInfo`).
         let app = assembled

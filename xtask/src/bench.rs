@@ -30,6 +30,15 @@ const REPLAY_CALL: &str = r#"{"name":"replay","arguments":{}}"#;
 const TARGET_RATIO: f64 = 0.60;
 const TARGET_P99_MS: f64 = 2.0;
 
+/// Server flags for load tests: one token sends thousands of requests a second, which the
+/// default per-credential and per-tenant rate limits would refuse.
+pub(crate) const UNLIMITED: &[&str] = &[
+    "--rate-limit-per-credential",
+    "0",
+    "--rate-limit-per-tenant",
+    "0",
+];
+
 pub fn run(root: &Path, seconds: u32, connections: u32) -> anyhow::Result<()> {
     ensure_wrk()?;
     let binaries = build_release(root, "draxis-transport", "bench_echo")?;
@@ -38,7 +47,7 @@ pub fn run(root: &Path, seconds: u32, connections: u32) -> anyhow::Result<()> {
     let db = scratch.join(format!("bench-{}.db", std::process::id()));
     let database = format!("sqlite://{}", db.display());
 
-    let draxis = RunningServer::start(&binaries, &database, &[])?;
+    let draxis = RunningServer::start(&binaries, &database, UNLIMITED)?;
     let token = draxis.mint_token(&binaries, "acme", "read")?;
     let kris_call = r#"{"name":"list_kris","arguments":{"limit":25}}"#;
     let recorded = record_result(&draxis.mcp_url(), Some(&token), kris_call)?;

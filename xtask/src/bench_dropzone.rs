@@ -261,7 +261,7 @@ pub fn run(root: &Path, seconds: u32) -> anyhow::Result<()> {
     // End to end over HTTP.
     let db = scratch.join(format!("bench-{}.db", std::process::id()));
     let database = format!("sqlite://{}", db.display());
-    let server = RunningServer::start(&binaries, &database, &[])?;
+    let server = RunningServer::start(&binaries, &database, crate::bench::UNLIMITED)?;
     let token = server.mint_token(&binaries, "acme", "read,write")?;
     let content = json_escape(&artifact_64k(&mut noise));
     let inner = &content[1..content.len() - 1];

@@ -71,6 +71,11 @@ impl RunningServer {
         }
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn mcp_url(&self) -> String {
         format!("{}/api/mcp", self.base_url)
     }

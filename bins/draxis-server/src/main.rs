@@ -1,5 +1,6 @@
 //! `draxis-server`: serves the MCP endpoint over HTTP on SQLite or PostgreSQL.
 
+mod limits;
 mod logging;
 mod worker;
 
@@ -9,10 +10,10 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Parser;
 use draxis_app::{App, AppConfig, AssembleError, ClientMetadataDocuments, allowed_hosts};
-use draxis_auth::server::AuthorizationConfig;
+use draxis_auth::server::{AuthorizationConfig, RegistrationLimits};
 use draxis_dropzone::DropZoneLimits;
 use draxis_store::{SeedOutcome, Store, redact_url};
-use draxis_transport::{HttpConfig, flush_token_use_periodically};
+use draxis_transport::{HttpConfig, Rate, RateLimits, flush_token_use_periodically};
 use tokio_util::sync::CancellationToken;
 
 /// mimalloc: serving JSON is allocation-heavy and glibc's allocator showed up as a
@@ -134,6 +135,56 @@ struct Args {
     /// address on loopback or a private network (such as 127.0.0.1:9464).
     #[arg(long, env = "DRAXIS_METRICS_LISTEN")]
     metrics_listen: Option<SocketAddr>,
+
+    /// How long a client may take to send a request's headers, in seconds, counted from
+    /// the connection opening or the end of the previous response: silent, half-sent
+    /// and idle keep-alive connections are closed after this.
+    #[arg(long, env = "DRAXIS_HEADER_READ_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    header_read_timeout_secs: u64,
+
+    /// A connection on which no byte moves either way for this long, in seconds, is
+    /// closed (a request body that stops arriving mid-way). Raised to the connector
+    /// timeout plus 30 s if lower, so a slow fetch is not cut off.
+    #[arg(long, env = "DRAXIS_IDLE_TIMEOUT_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    idle_timeout_secs: u64,
+
+    /// Most client connections open at once; a connection over the cap gets a 503 and is
+    /// closed while the open ones keep being served. Lowered to fit the process's
+    /// open-file limit if needed.
+    #[arg(long, env = "DRAXIS_MAX_CONNECTIONS", default_value_t = 4096, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    max_connections: u64,
+
+    /// MCP requests a minute per credential (personal access token or OAuth grant),
+    /// with bursts of a quarter of it; 0 switches the limit off. Over it, a tool call
+    /// gets a tool error saying when to retry, other requests a 429 with Retry-After.
+    #[arg(
+        long,
+        env = "DRAXIS_RATE_LIMIT_PER_CREDENTIAL",
+        default_value_t = 3_000
+    )]
+    rate_limit_per_credential: u32,
+
+    /// MCP requests a minute per tenant, all its credentials together; 0 = no limit.
+    #[arg(long, env = "DRAXIS_RATE_LIMIT_PER_TENANT", default_value_t = 10_000)]
+    rate_limit_per_tenant: u32,
+
+    /// Console sign-in attempts (POST /login) a minute per client address; 0 = no limit.
+    #[arg(long, env = "DRAXIS_RATE_LIMIT_SIGN_IN", default_value_t = 60)]
+    rate_limit_sign_in: u32,
+
+    /// OAuth client registrations (POST /oauth/register) a minute per client address;
+    /// 0 = no limit.
+    #[arg(long, env = "DRAXIS_RATE_LIMIT_REGISTRATION", default_value_t = 30)]
+    rate_limit_registration: u32,
+
+    /// Most OAuth clients kept that registered but were never used (no consent given);
+    /// past it, registration answers 503 "try again later" until old ones expire.
+    #[arg(long, env = "DRAXIS_MAX_UNUSED_CLIENTS", default_value_t = 10_000)]
+    max_unused_clients: u64,
+
+    /// Hours after which a registered OAuth client never used is deleted.
+    #[arg(long, env = "DRAXIS_UNUSED_CLIENT_TTL_HOURS", default_value_t = 24, value_parser = clap::value_parser!(u64).range(1..=8760))]
+    unused_client_ttl_hours: u64,
 }
 
 #[tokio::main]
@@ -197,6 +248,10 @@ async fn main() -> anyhow::Result<()> {
         Duration::from_secs(args.token_use_flush_secs.max(1)),
         shutdown.clone(),
     ));
+    let client_sweeper = tokio::spawn(limits::sweep_unused_clients(
+        app.authz.clone(),
+        shutdown.clone(),
+    ));
     eprintln!(
         "draxis-server listening on http://{local} (MCP endpoint {public_url}/api/mcp, console {public_url}/login)"
     );
@@ -208,25 +263,23 @@ async fn main() -> anyhow::Result<()> {
         None => None,
     };
 
-    use axum::serve::ListenerExt;
-    let listener = listener.tap_io(|tcp| {
-        if let Err(error) = tcp.set_nodelay(true) {
-            tracing::warn!(%error, "could not set TCP_NODELAY");
-        }
-    });
     let stop = shutdown.clone();
-    // The peer address reaches handlers: sign-in throttling keys on it, and the audit
-    // trail records it.
-    let service = router.into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(async move {
+    // draxis_app::serve hands every request its peer address (sign-in throttling and
+    // the audit trail use it).
+    draxis_app::serve(
+        listener,
+        router,
+        limits::connection_limits(&args),
+        async move {
             wait_for_signal().await;
             tracing::info!("shutting down");
             stop.cancel();
-        })
-        .await?;
+        },
+    )
+    .await;
     shutdown.cancel();
     flusher.await.ok();
+    client_sweeper.await.ok();
     simulation_worker.await.ok();
     if let Some(metrics_server) = metrics_server {
         metrics_server.await.ok();
@@ -282,6 +335,10 @@ fn app_config(
     };
     Ok(AppConfig {
         oauth,
+        registration: RegistrationLimits {
+            max_unused_clients: args.max_unused_clients,
+            unused_client_ttl: Duration::from_secs(args.unused_client_ttl_hours * 3600),
+        },
         read_cache_ttl: Duration::from_millis(args.read_cache_ms),
         token_cache_ttl: Duration::from_millis(args.token_cache_ms),
         limits: DropZoneLimits {
@@ -293,6 +350,12 @@ fn app_config(
             allowed_hosts: allowed_hosts(&args.allowed_hosts, public_url),
             allowed_origins: args.allowed_origins.clone(),
             shutdown: shutdown.clone(),
+            rate_limits: RateLimits {
+                per_credential: Rate::per_minute(args.rate_limit_per_credential),
+                per_tenant: Rate::per_minute(args.rate_limit_per_tenant),
+                sign_in_per_address: Rate::per_minute(args.rate_limit_sign_in),
+                registration_per_address: Rate::per_minute(args.rate_limit_registration),
+            },
             // Room for the largest artifact after JSON escaping, so an oversized one still
             // gets the tool's own error sentence rather than a bare 413.
             max_body_bytes: args

@@ -5,12 +5,13 @@
 //! through [`App::assemble`]; no library crate depends on this one.
 
 mod hosts;
+mod serve;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use draxis_auth::server::AuthorizationConfig;
+use draxis_auth::server::{AuthorizationConfig, RegistrationLimits};
 use draxis_auth::{AuthorizationServer, TokenVerifier};
 use draxis_domain::RiskQueries;
 use draxis_domain::cache::CachedRepository;
@@ -21,6 +22,7 @@ use draxis_store::Store;
 use draxis_transport::{AppState, HttpConfig, Metrics, Sampler, Samples};
 
 pub use hosts::allowed_hosts;
+pub use serve::{ConnectionLimits, serve};
 
 /// Where the server answers when no public URL is configured: its default listen address.
 pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
@@ -45,6 +47,8 @@ pub struct AppConfig {
     pub read_cache_ttl: Duration,
     /// How long a verified token is trusted before it is looked up again.
     pub token_cache_ttl: Duration,
+    /// Bounds on OAuth clients registered and never used.
+    pub registration: RegistrationLimits,
     /// Drop Zone artifact size and connector timeout.
     pub limits: DropZoneLimits,
     /// `Some` to accept Client ID Metadata Documents, fetched over https.
@@ -62,6 +66,7 @@ impl Default for AppConfig {
             oauth: AuthorizationConfig::for_public_url(DEFAULT_PUBLIC_URL),
             read_cache_ttl: Duration::ZERO,
             token_cache_ttl: Duration::ZERO,
+            registration: RegistrationLimits::default(),
             limits: DropZoneLimits::default(),
             client_metadata: None,
             http: HttpConfig::default(),
@@ -111,7 +116,8 @@ impl App {
                 .with_cache_ttl(config.token_cache_ttl)
                 .with_resource(config.oauth.resource.clone()),
         );
-        let mut authz = AuthorizationServer::new(Arc::new(store.clone()), config.oauth.clone());
+        let mut authz = AuthorizationServer::new(Arc::new(store.clone()), config.oauth.clone())
+            .with_registration_limits(config.registration);
         if let Some(documents) = &config.client_metadata {
             let fetcher = HttpsClientMetadata::new(
                 documents.extra_ca_pem.as_deref(),

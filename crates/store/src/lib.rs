@@ -136,7 +136,10 @@ impl Store {
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
             .min_connections(1)
-            .acquire_timeout(Duration::from_secs(10))
+            // Short: with the database down a request gets its 503 quickly rather than hanging;
+            // each connection is tested before use so a restart is noticed and healed.
+            .acquire_timeout(Duration::from_secs(3))
+            .test_before_acquire(true)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if engine == Engine::Sqlite {

@@ -12,6 +12,7 @@
 mod audit;
 mod bearer;
 mod cpu_pool;
+mod limits;
 mod mcp;
 pub mod metrics;
 mod reach;
@@ -33,6 +34,7 @@ use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, Stream
 use tokio_util::sync::CancellationToken;
 
 pub use cpu_pool::BlockingCpuPool;
+pub use limits::{FORM_BODY_LIMIT, Rate, RateLimits};
 pub use mcp::DraxisMcp;
 pub use metrics::{Metrics, Sampler, Samples};
 
@@ -75,8 +77,11 @@ pub struct HttpConfig {
     /// Browser `Origin`s accepted on `/api/mcp` besides the public URL's; requests
     /// without `Origin` always pass.
     pub allowed_origins: Vec<String>,
-    /// Largest accepted request body.
+    /// Largest accepted request body on `/api/mcp` (OAuth endpoints and console forms
+    /// take at most [`FORM_BODY_LIMIT`]).
     pub max_body_bytes: usize,
+    /// Requests per credential, tenant and client address.
+    pub rate_limits: RateLimits,
     /// Cancelled on shutdown.
     pub shutdown: CancellationToken,
 }
@@ -87,6 +92,7 @@ impl Default for HttpConfig {
             allowed_hosts: DEFAULT_ALLOWED_HOSTS.map(String::from).to_vec(),
             allowed_origins: Vec::new(),
             max_body_bytes: 16 * 1024 * 1024,
+            rate_limits: RateLimits::default(),
             shutdown: CancellationToken::new(),
         }
     }
@@ -150,8 +156,13 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
         ),
         max_body_bytes: config.max_body_bytes,
     };
+    let mcp_limiters = limits::McpLimiters::new(&config.rate_limits, config.max_body_bytes);
     let mcp = Router::new()
         .fallback_service(mcp_service)
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(mcp_limiters),
+            limits::limit_mcp,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             Arc::new(guard),
             bearer::require_bearer,
@@ -160,6 +171,13 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
             reach.clone(),
             reach::guard_mcp,
         ));
+    let per_address = |rate, action, json| {
+        axum::middleware::from_fn_with_state(
+            limits::AddressLimiter::new(rate, action, json),
+            limits::limit_by_address,
+        )
+    };
+    let cap_forms = axum::middleware::from_fn_with_state(FORM_BODY_LIMIT, limits::cap_body);
     let oauth = Router::new()
         .route(
             "/.well-known/oauth-protected-resource",
@@ -175,7 +193,13 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
         )
         .route(
             "/oauth/register",
-            post(web::oauth::register).options(web::oauth::preflight),
+            post(web::oauth::register)
+                .options(web::oauth::preflight)
+                .layer(per_address(
+                    config.rate_limits.registration_per_address,
+                    "client registrations",
+                    true,
+                )),
         )
         .route(
             "/oauth/token",
@@ -185,6 +209,7 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
             "/oauth/revoke",
             post(web::oauth::revoke).options(web::oauth::preflight),
         )
+        .layer(cap_forms.clone())
         .layer(axum::middleware::from_fn_with_state(
             reach.clone(),
             reach::guard_pages,
@@ -197,7 +222,13 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
         .route("/", get(web::console::sign_in::home))
         .route(
             "/login",
-            get(web::console::sign_in::form).post(web::console::sign_in::sign_in),
+            get(web::console::sign_in::form)
+                .post(web::console::sign_in::sign_in)
+                .layer(per_address(
+                    config.rate_limits.sign_in_per_address,
+                    "sign-in attempts",
+                    false,
+                )),
         )
         .route("/logout", post(web::console::sign_in::sign_out))
         .route("/tenant", post(web::console::tenant::switch))
@@ -223,6 +254,7 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
         .route("/settings/audit", get(web::console::audit::show))
         .route("/static/console.css", get(web::console::assets::stylesheet))
         .route("/static/console.js", get(web::console::assets::script))
+        .layer(cap_forms)
         .layer(axum::middleware::from_fn_with_state(
             state.served_over_https(),
             web::security_headers,
@@ -237,6 +269,7 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
         .nest("/api/mcp", mcp)
         .merge(oauth)
         .merge(pages)
+        .layer(axum::middleware::from_fn(limits::retry_after_on_503))
         .with_state(state)
         .layer(axum::middleware::from_fn_with_state(
             metrics,

@@ -4,11 +4,41 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{AuthorizationServer, Client, OAuthError, randomness};
+use super::{AuthorizationServer, Client, OAuthError, now_ms, randomness};
 use crate::oauth::{self, OpaqueSecret};
+use crate::storage::StorageError;
 
 /// Most documents kept before the cache starts over.
 const DOCUMENT_CACHE_CAPACITY: usize = 1000;
+
+/// Bounds on dynamically registered clients that were never used (no consent given,
+/// so no code and no grant): anyone may register, so without them a flood of
+/// registrations fills the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RegistrationLimits {
+    /// Most never-used clients kept; past it, registration answers "try again later"
+    /// until the oldest expire (registered clients already in use are never touched).
+    pub max_unused_clients: u64,
+    /// A client still unused this long after registering is deleted.
+    pub unused_client_ttl: Duration,
+}
+
+impl Default for RegistrationLimits {
+    fn default() -> Self {
+        Self {
+            max_unused_clients: 10_000,
+            unused_client_ttl: Duration::from_secs(24 * 3600),
+        }
+    }
+}
+
+/// Most redirect URIs one client may register, each at most [`MAX_REDIRECT_URI_BYTES`]
+/// long and [`MAX_REDIRECT_URIS_TOTAL_BYTES`] together.
+pub const MAX_REDIRECT_URIS: usize = 10;
+pub const MAX_REDIRECT_URI_BYTES: usize = 1000;
+pub const MAX_REDIRECT_URIS_TOTAL_BYTES: usize = 2000;
+/// Longest client name kept, in characters (longer names are cut).
+pub const MAX_CLIENT_NAME_CHARS: usize = 100;
 
 /// Registration metadata a client sends (RFC 7591), already decoded.
 #[derive(Debug, Clone, Default)]
@@ -175,21 +205,37 @@ impl AuthorizationServer {
                 "redirect_uris is required: list at least one https URL or http://localhost / http://127.0.0.1 callback",
             ));
         }
-        if metadata.redirect_uris.len() > 10 {
+        if metadata.redirect_uris.len() > MAX_REDIRECT_URIS {
             return Err(OAuthError::new(
                 "invalid_redirect_uri",
-                "at most 10 redirect_uris may be registered",
+                format!("at most {MAX_REDIRECT_URIS} redirect_uris may be registered"),
             ));
         }
         for uri in &metadata.redirect_uris {
-            if uri.len() > 2000 {
+            if uri.len() > MAX_REDIRECT_URI_BYTES {
                 return Err(OAuthError::new(
                     "invalid_redirect_uri",
-                    "redirect URIs must be shorter than 2000 characters",
+                    format!(
+                        "each redirect URI must be at most {MAX_REDIRECT_URI_BYTES} bytes long"
+                    ),
                 ));
             }
             oauth::check_redirect_uri(uri)
                 .map_err(|why| OAuthError::new("invalid_redirect_uri", why))?;
+        }
+        if metadata
+            .redirect_uris
+            .iter()
+            .map(String::len)
+            .sum::<usize>()
+            > MAX_REDIRECT_URIS_TOTAL_BYTES
+        {
+            return Err(OAuthError::new(
+                "invalid_redirect_uri",
+                format!(
+                    "the redirect URIs together must be at most {MAX_REDIRECT_URIS_TOTAL_BYTES} bytes long"
+                ),
+            ));
         }
         if let Some(bad) = metadata
             .grant_types
@@ -211,9 +257,15 @@ impl AuthorizationServer {
         }
         let name = metadata
             .client_name
-            .map(|n| n.trim().chars().take(100).collect::<String>())
+            .map(|n| {
+                n.trim()
+                    .chars()
+                    .take(MAX_CLIENT_NAME_CHARS)
+                    .collect::<String>()
+            })
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| "Unnamed MCP client".to_string());
+        self.make_room_for_a_client().await?;
         let id = OpaqueSecret::mint("drx_client_").map_err(randomness)?;
         let client = Client {
             client_id: id.plaintext[..("drx_client_".len() + 32)].to_string(),
@@ -225,6 +277,55 @@ impl AuthorizationServer {
             .await
             .map_err(OAuthError::unavailable)?;
         Ok(client)
+    }
+
+    /// Bounds never-used registrations as [`RegistrationLimits`] say.
+    pub fn with_registration_limits(mut self, limits: RegistrationLimits) -> Self {
+        self.registration = limits;
+        self
+    }
+
+    /// Deletes clients never used within their time to live; how many went. The server
+    /// runs it periodically; registration runs it when the quota is reached.
+    pub async fn sweep_unused_clients(&self) -> Result<u64, StorageError> {
+        let ttl =
+            i64::try_from(self.registration.unused_client_ttl.as_millis()).unwrap_or(i64::MAX);
+        let removed = self
+            .store
+            .delete_unused_clients(now_ms().saturating_sub(ttl))
+            .await?;
+        if removed > 0 {
+            tracing::info!(removed, "deleted OAuth clients registered but never used");
+        }
+        Ok(removed)
+    }
+
+    /// `Ok` when one more never-used client fits, after expiring old ones if needed.
+    async fn make_room_for_a_client(&self) -> Result<(), OAuthError> {
+        let max = self.registration.max_unused_clients;
+        for swept in [false, true] {
+            if swept {
+                self.sweep_unused_clients()
+                    .await
+                    .map_err(OAuthError::unavailable)?;
+            }
+            let unused = self
+                .store
+                .unused_clients()
+                .await
+                .map_err(OAuthError::unavailable)?;
+            if unused < max {
+                return Ok(());
+            }
+        }
+        tracing::warn!(
+            max,
+            "client registration refused: too many registered clients never used"
+        );
+        Err(OAuthError::new(
+            "temporarily_unavailable",
+            "too many OAuth clients are registered and not yet used; try again later",
+        ))
     }
 }
 

@@ -15,7 +15,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub use clients::{
     ClientMetadata, ClientMetadataSource, FetchedDocument, MAX_CLIENT_METADATA_BYTES,
-    client_from_metadata_document, is_client_metadata_url,
+    RegistrationLimits, client_from_metadata_document, is_client_metadata_url,
 };
 pub use grants::{
     AuthorizationFailure, AuthorizationRequest, TokenRequest, TokenResponse, ValidAuthorization,
@@ -105,6 +105,8 @@ fn randomness(error: rand::rngs::SysError) -> OAuthError {
 pub struct AuthorizationServer {
     store: Arc<dyn AccountStore>,
     config: AuthorizationConfig,
+    /// Bounds on dynamically registered clients never used.
+    registration: RegistrationLimits,
     /// Set when Client ID Metadata Documents are enabled.
     client_metadata: Option<Arc<dyn ClientMetadataSource>>,
     /// Fetched documents: URL → (fetched at, valid for, client).
@@ -128,6 +130,7 @@ impl AuthorizationServer {
         Self {
             store,
             config,
+            registration: RegistrationLimits::default(),
             client_metadata: None,
             documents: Default::default(),
             cpu: Arc::new(crate::cpu::Inline),

@@ -161,6 +161,11 @@ pub trait AccountStore: Send + Sync {
 
     async fn insert_client(&self, client: &Client) -> Result<(), StorageError>;
     async fn client(&self, client_id: &str) -> Result<Option<Client>, StorageError>;
+    /// How many registered clients were never used: no code issued, no grant.
+    async fn unused_clients(&self) -> Result<u64, StorageError>;
+    /// Deletes the never-used clients registered before `registered_before` (Unix ms);
+    /// how many went.
+    async fn delete_unused_clients(&self, registered_before: i64) -> Result<u64, StorageError>;
 
     async fn insert_code(&self, code: &NewCode) -> Result<(), StorageError>;
     async fn code_by_hash(&self, hash: &TokenHash) -> Result<Option<StoredCode>, StorageError>;

@@ -38,3 +38,32 @@ pub(super) async fn client(store: &Store, client_id: &str) -> Result<Option<Clie
         redirect_uris: serde_json::from_str(&uris)?,
     }))
 }
+
+/// How many registered clients were never used: no code issued, no grant.
+pub(super) async fn unused_clients(store: &Store) -> Result<u64, Failure> {
+    let count: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM oauth_clients \
+         WHERE NOT EXISTS (SELECT 1 FROM oauth_grants g WHERE g.client_id = oauth_clients.client_id) \
+           AND NOT EXISTS (SELECT 1 FROM oauth_codes c WHERE c.client_id = oauth_clients.client_id)",
+    )
+    .fetch_one(&store.pool)
+    .await?;
+    Ok(u64::try_from(count).unwrap_or(0))
+}
+
+/// Deletes never-used clients registered before `registered_before` (Unix ms).
+pub(super) async fn delete_unused_clients(
+    store: &Store,
+    registered_before: i64,
+) -> Result<u64, Failure> {
+    let _turn = store.write_turn().await;
+    let done = sqlx::query(
+        "DELETE FROM oauth_clients WHERE created_at < $1 \
+           AND NOT EXISTS (SELECT 1 FROM oauth_grants g WHERE g.client_id = oauth_clients.client_id) \
+           AND NOT EXISTS (SELECT 1 FROM oauth_codes c WHERE c.client_id = oauth_clients.client_id)",
+    )
+    .bind(registered_before)
+    .execute(&store.pool)
+    .await?;
+    Ok(done.rows_affected())
+}

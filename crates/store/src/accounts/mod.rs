@@ -116,6 +116,16 @@ impl AccountStore for Store {
         clients::client(self, client_id).await.map_err(StorageError)
     }
 
+    async fn unused_clients(&self) -> Result<u64, StorageError> {
+        clients::unused_clients(self).await.map_err(StorageError)
+    }
+
+    async fn delete_unused_clients(&self, registered_before: i64) -> Result<u64, StorageError> {
+        clients::delete_unused_clients(self, registered_before)
+            .await
+            .map_err(StorageError)
+    }
+
     async fn insert_code(&self, code: &NewCode) -> Result<(), StorageError> {
         codes::insert_code(self, code).await.map_err(StorageError)
     }

@@ -139,3 +139,51 @@ async fn store_memberships(store: &Store, user: i64) -> Vec<draxis_auth::Members
 }
 
 scenario!(oauth_grants_rotate_and_revoke);
+
+/// Clients registered and never used expire; a client that got a code (consent was
+/// given) is kept however old, and stops counting against the quota.
+async fn unused_clients_expire_and_used_ones_stay(fixture: &Fixture) {
+    use draxis_auth::AccountStore as _;
+    use draxis_auth::server::{AuthorizationRequest, ClientMetadata, RegistrationLimits};
+    let Fixture { store, .. } = fixture;
+    let server = authorization_server(store).with_registration_limits(RegistrationLimits {
+        max_unused_clients: 100,
+        unused_client_ttl: std::time::Duration::ZERO,
+    });
+    let metadata = ClientMetadata {
+        redirect_uris: vec!["http://127.0.0.1:1234/callback".into()],
+        ..Default::default()
+    };
+    let used = server.register_client(metadata.clone()).await.unwrap();
+    let unused = server.register_client(metadata).await.unwrap();
+    assert_eq!(store.unused_clients().await.unwrap(), 2);
+    let request = AuthorizationRequest {
+        response_type: Some("code".into()),
+        client_id: Some(used.client_id.clone()),
+        redirect_uri: Some("http://127.0.0.1:1234/callback".into()),
+        code_challenge: Some("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM".into()),
+        code_challenge_method: Some("S256".into()),
+        scope: Some("mcp:read".into()),
+        resource: Some(server.config().resource.clone()),
+        ..Default::default()
+    };
+    let valid = server.validate_authorization(&request).await.unwrap();
+    let analyst = server
+        .sign_in("analyst@acme.example", "draxis-demo-analyst", None, None)
+        .await
+        .unwrap();
+    let acme = store_memberships(store, analyst.id).await.remove(0);
+    server
+        .approve(&analyst, &acme, &valid, false)
+        .await
+        .unwrap();
+    assert_eq!(store.unused_clients().await.unwrap(), 1);
+
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    assert_eq!(server.sweep_unused_clients().await.unwrap(), 1);
+    assert!(server.client(&unused.client_id).await.unwrap().is_none());
+    assert!(server.client(&used.client_id).await.unwrap().is_some());
+    assert_eq!(store.unused_clients().await.unwrap(), 0);
+}
+
+scenario!(unused_clients_expire_and_used_ones_stay);

@@ -119,6 +119,12 @@ struct Args {
     /// How long a connector (http_json) may take to fetch, in seconds.
     #[arg(long, env = "DRAXIS_CONNECTOR_TIMEOUT_SECS", default_value_t = 30)]
     connector_timeout_secs: u64,
+
+    /// Let http_json connectors reach private, loopback, link-local and other non-public
+    /// addresses (refused by default so an integration cannot probe the server's
+    /// network); for services such as scanners on an internal network.
+    #[arg(long, env = "DRAXIS_CONNECTOR_ALLOW_PRIVATE")]
+    connector_allow_private: bool,
 }
 
 #[tokio::main]
@@ -247,6 +253,7 @@ fn app_config(
             max_artifact_bytes: args.max_artifact_bytes,
             fetch_timeout: Duration::from_secs(args.connector_timeout_secs.max(1)),
         },
+        connector_allow_private: args.connector_allow_private,
         client_metadata,
         http: HttpConfig {
             allowed_hosts: allowed_hosts(&args.allowed_hosts, public_url),

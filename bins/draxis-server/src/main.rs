@@ -1,5 +1,6 @@
 //! `draxis-server`: serves the MCP endpoint over HTTP on SQLite or PostgreSQL.
 
+mod log_escape;
 mod worker;
 
 use std::net::SocketAddr;
@@ -129,12 +130,11 @@ struct Args {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
+    log_subscriber_builder(log_escape::EscapeControl::new(std::io::stderr))
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,sqlx=warn,rmcp=warn".into()),
         )
-        .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
 
@@ -218,6 +218,24 @@ async fn main() -> anyhow::Result<()> {
     simulation_worker.await.ok();
     store.close().await;
     Ok(())
+}
+
+/// The log subscriber writing to `writer`, whose control characters are escaped; no
+/// terminal colours, since an escape in a line is never the formatter's.
+fn log_subscriber_builder<W>(
+    writer: log_escape::EscapeControl<W>,
+) -> tracing_subscriber::fmt::SubscriberBuilder<
+    tracing_subscriber::fmt::format::DefaultFields,
+    tracing_subscriber::fmt::format::Format,
+    tracing_subscriber::filter::LevelFilter,
+    log_escape::EscapeControl<W>,
+>
+where
+    W: for<'a> tracing_subscriber::fmt::MakeWriter<'a> + Send + Sync + 'static,
+{
+    tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
 }
 
 /// The application's configuration from the command line, for `public_url`.

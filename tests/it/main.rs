@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)] // test helpers fail loudly by design
 
 mod dropzone;
+mod hostile_edges;
 mod http_edge;
 mod web;
 

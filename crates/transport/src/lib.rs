@@ -7,6 +7,7 @@
 //! composition root (`draxis-app`), and makes no outbound requests of its own.
 
 mod bearer;
+mod jsonrpc;
 mod mcp;
 mod render;
 mod served;
@@ -24,6 +25,7 @@ use rmcp::transport::streamable_http_server::session::never::NeverSessionManager
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use tokio_util::sync::CancellationToken;
 
+pub use jsonrpc::{EnvelopeError, check_message as check_jsonrpc_message};
 pub use mcp::DraxisMcp;
 
 /// What the HTTP edge needs from the layers below.
@@ -112,13 +114,16 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
         ),
         max_body_bytes: config.max_body_bytes,
     };
-    let mcp =
-        Router::new()
-            .fallback_service(mcp_service)
-            .layer(axum::middleware::from_fn_with_state(
-                Arc::new(guard),
-                bearer::require_bearer,
-            ));
+    let mcp = Router::new()
+        .fallback_service(mcp_service)
+        .layer(axum::middleware::from_fn_with_state(
+            config.max_body_bytes,
+            jsonrpc::check_envelope,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(guard),
+            bearer::require_bearer,
+        ));
     let oauth = Router::new()
         .route(
             "/.well-known/oauth-protected-resource",

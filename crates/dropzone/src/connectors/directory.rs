@@ -7,6 +7,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
+use draxis_protocol::types::label_problem;
 use serde::Deserialize;
 
 use super::Fetched;
@@ -49,6 +50,10 @@ fn read_folder(config: &DirectoryConfig, max_bytes: usize) -> Result<Vec<Fetched
             tracing::warn!(folder = %folder.display(), "file whose name is not UTF-8 skipped");
             continue;
         };
+        if let Some(problem) = label_problem("its file name", &name) {
+            tracing::warn!(folder = %folder.display(), %problem, "file skipped");
+            continue;
+        }
         if !name.starts_with('.') && wanted(&name, &config.extensions) {
             names.push(name);
         }

@@ -11,6 +11,7 @@ use http::Request;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+use crate::dropzone::{call, drop_zone_id, text};
 use crate::{TestApp, json_body};
 
 /// POSTs `body` as it is to /api/mcp.
@@ -26,20 +27,6 @@ async fn post_raw(app: &TestApp, bearer: &str, body: &str) -> (u16, Value) {
     let response = app.app.clone().oneshot(request).await.unwrap();
     let status = response.status().as_u16();
     (status, json_body(response).await)
-}
-
-async fn call(app: &TestApp, bearer: &str, name: &str, arguments: Value) -> Value {
-    let body = json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": name, "arguments": arguments}});
-    let response = app.post(Some(bearer), body, &[]).await;
-    assert_eq!(response.status(), 200);
-    json_body(response).await["result"].clone()
-}
-
-fn text(result: &Value) -> String {
-    result["content"][0]["text"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string()
 }
 
 #[tokio::test]
@@ -134,8 +121,7 @@ async fn a_file_name_with_control_characters_or_too_long_is_refused() {
     let app = TestApp::new(HttpConfig::default()).await;
     let (_, token) = app.token("acme", Scopes::READ_WRITE).await;
     let bearer = format!("Bearer {token}");
-    let zones = call(&app, &bearer, "list_integrations", json!({})).await;
-    let zone = zones["structuredContent"]["items"][0]["id"].clone();
+    let zone = drop_zone_id(&app, &bearer, "AI Drop Zone").await;
     let long = "a".repeat(256);
     for (filename, needle) in [
         ("week\u{0}47.md", "control character"),

@@ -9,7 +9,7 @@ use draxis_transport::HttpConfig;
 
 const WEEKLY: &str = "# Weekly vulnerability posture\n\n| Metric | Value |\n|---|---|\n| Critical CVEs unpatched > 30 days | 12 |\n| Known-exploited vulnerabilities open | 3 |\n| Patch compliance | 91.3% |\n";
 
-async fn call(app: &TestApp, bearer: &str, name: &str, arguments: Value) -> Value {
+pub(crate) async fn call(app: &TestApp, bearer: &str, name: &str, arguments: Value) -> Value {
     let body = json!({"jsonrpc": "2.0", "id": 7, "method": "tools/call", "params": {"name": name, "arguments": arguments}});
     let response = app.post(Some(bearer), body, &[]).await;
     assert!(
@@ -20,7 +20,7 @@ async fn call(app: &TestApp, bearer: &str, name: &str, arguments: Value) -> Valu
     json_body(response).await["result"].clone()
 }
 
-async fn drop_zone_id(app: &TestApp, bearer: &str, name: &str) -> String {
+pub(crate) async fn drop_zone_id(app: &TestApp, bearer: &str, name: &str) -> String {
     let page = call(app, bearer, "list_integrations", json!({})).await;
     page["structuredContent"]["items"]
         .as_array()
@@ -33,7 +33,7 @@ async fn drop_zone_id(app: &TestApp, bearer: &str, name: &str) -> String {
         .to_string()
 }
 
-fn text(result: &Value) -> String {
+pub(crate) fn text(result: &Value) -> String {
     result["content"][0]["text"]
         .as_str()
         .unwrap_or_default()

@@ -201,6 +201,8 @@ fn end_to_end(
             &ttl,
             "--refresh-reuse-grace-secs",
             &grace,
+            // The Drop Zone session's http_json connector fetches from a local server.
+            "--connector-allow-private",
         ],
     )?;
     let acme = server.mint_token(binaries, "acme", "read")?;
@@ -365,7 +367,7 @@ fn drop_zone(
     if !status.success() {
         bail!("the submission stream failed ({status})");
     }
-    let restarted = RunningServer::start(binaries, database, &[])?;
+    let restarted = RunningServer::start(binaries, database, &["--connector-allow-private"])?;
     run_command(
         Command::new(python)
             .args([script, "verify", "--url", &restarted.mcp_url()])

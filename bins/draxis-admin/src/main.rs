@@ -32,6 +32,11 @@ struct Cli {
     #[arg(long, global = true, env = "DRAXIS_DATABASE_URL", hide_env_values = true, default_value = draxis_store::DEFAULT_DATABASE_URL)]
     database: String,
 
+    /// Let `integration run` reach http_json connectors on private, loopback and other
+    /// non-public addresses, as draxis-server --connector-allow-private does.
+    #[arg(long, global = true, env = "DRAXIS_CONNECTOR_ALLOW_PRIVATE")]
+    connector_allow_private: bool,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -88,13 +93,17 @@ async fn open_and_run(cli: Cli) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("opening {}", redact_url(&cli.database)))?;
     store.migrate().await.context("migrating the database")?;
-    let result = run(&store, cli.command).await;
+    let config = AppConfig {
+        connector_allow_private: cli.connector_allow_private,
+        ..AppConfig::default()
+    };
+    let result = run(&store, &config, cli.command).await;
     store.close().await;
     result
 }
 
-async fn run(store: &Store, command: Command) -> anyhow::Result<()> {
-    let app = App::assemble(store.clone(), &AppConfig::default())?;
+async fn run(store: &Store, config: &AppConfig, command: Command) -> anyhow::Result<()> {
+    let app = App::assemble(store.clone(), config)?;
     match command {
         Command::Migrate => commands::migrate::run(),
         Command::Demo(command) => commands::demo::run(&app, command).await?,

@@ -185,6 +185,12 @@ struct Args {
     /// Hours after which a registered OAuth client never used is deleted.
     #[arg(long, env = "DRAXIS_UNUSED_CLIENT_TTL_HOURS", default_value_t = 24, value_parser = clap::value_parser!(u64).range(1..=8760))]
     unused_client_ttl_hours: u64,
+
+    /// Let http_json connectors reach private, loopback, link-local and other non-public
+    /// addresses (refused by default so an integration cannot probe the server's
+    /// network); for services such as scanners on an internal network.
+    #[arg(long, env = "DRAXIS_CONNECTOR_ALLOW_PRIVATE")]
+    connector_allow_private: bool,
 }
 
 #[tokio::main]
@@ -345,6 +351,7 @@ fn app_config(
             max_artifact_bytes: args.max_artifact_bytes,
             fetch_timeout: Duration::from_secs(args.connector_timeout_secs.max(1)),
         },
+        connector_allow_private: args.connector_allow_private,
         client_metadata,
         http: HttpConfig {
             allowed_hosts: allowed_hosts(&args.allowed_hosts, public_url),

@@ -17,7 +17,7 @@ use draxis_domain::RiskQueries;
 use draxis_domain::cache::CachedRepository;
 use draxis_domain::simulations::SimulationService;
 use draxis_dropzone::{BuiltinExtractor, DropZone, DropZoneLimits};
-use draxis_outbound::{HttpsClientMetadata, PlainHttp};
+use draxis_outbound::{AddressPolicy, HttpsClientMetadata, PlainHttp};
 use draxis_store::Store;
 use draxis_transport::{AppState, HttpConfig, Metrics, Sampler, Samples};
 
@@ -51,6 +51,9 @@ pub struct AppConfig {
     pub registration: RegistrationLimits,
     /// Drop Zone artifact size and connector timeout.
     pub limits: DropZoneLimits,
+    /// Whether `http_json` connectors may reach private, loopback and other non-public
+    /// addresses (an operator's opt-in for scanners on an internal network).
+    pub connector_allow_private: bool,
     /// `Some` to accept Client ID Metadata Documents, fetched over https.
     pub client_metadata: Option<ClientMetadataDocuments>,
     /// Allowed hosts and origins, body limit, shutdown signal of the HTTP router.
@@ -59,8 +62,8 @@ pub struct AppConfig {
 
 impl Default for AppConfig {
     /// What the admin CLI and the in-process tests use: public URL
-    /// [`DEFAULT_PUBLIC_URL`], no read or token caching, default limits, no client
-    /// metadata documents, default HTTP settings.
+    /// [`DEFAULT_PUBLIC_URL`], no read or token caching, default limits, connectors to
+    /// public addresses only, no client metadata documents, default HTTP settings.
     fn default() -> Self {
         Self {
             oauth: AuthorizationConfig::for_public_url(DEFAULT_PUBLIC_URL),
@@ -68,6 +71,7 @@ impl Default for AppConfig {
             token_cache_ttl: Duration::ZERO,
             registration: RegistrationLimits::default(),
             limits: DropZoneLimits::default(),
+            connector_allow_private: false,
             client_metadata: None,
             http: HttpConfig::default(),
         }
@@ -136,7 +140,11 @@ impl App {
             cache.clone(),
             Arc::new(store.clone()),
             Arc::new(BuiltinExtractor),
-            Arc::new(PlainHttp),
+            Arc::new(PlainHttp::new(if config.connector_allow_private {
+                AddressPolicy::AllowPrivate
+            } else {
+                AddressPolicy::PublicOnly
+            })),
             config.limits.clone(),
         );
         Ok(Self {

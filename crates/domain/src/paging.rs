@@ -18,7 +18,22 @@ pub enum KeyPart {
     Text(String),
 }
 
+/// What a key part holds: the shape a sort's cursors must have, part by part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    Num,
+    Text,
+}
+
 impl KeyPart {
+    /// Which kind of part this is.
+    pub fn kind(&self) -> KeyKind {
+        match self {
+            KeyPart::Num(_) => KeyKind::Num,
+            KeyPart::Text(_) => KeyKind::Text,
+        }
+    }
+
     fn cmp(&self, other: &Self) -> Ordering {
         match (self, other) {
             (KeyPart::Num(a), KeyPart::Num(b)) => a.total_cmp(b),
@@ -74,8 +89,31 @@ pub fn encode_cursor(sort: &str, key: &SortKey) -> String {
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(&body).unwrap_or_default())
 }
 
-/// Decodes a cursor made by [`encode_cursor`] for the same sort.
-pub fn decode_cursor(sort: &str, cursor: &str) -> Result<SortKey, ToolError> {
+/// The refusal of a cursor that decodes but was not made for this list.
+fn foreign_cursor() -> ToolError {
+    ToolError::InvalidArgument(
+        "this cursor does not belong to this list; start again without cursor".into(),
+    )
+}
+
+/// Decodes a cursor made by [`encode_cursor`] for the same sort, whose key parts have
+/// the kinds of `shape`; anything else is refused as an argument error.
+pub fn decode_cursor(sort: &str, shape: &[KeyKind], cursor: &str) -> Result<SortKey, ToolError> {
+    let key = decode_cursor_any_shape(sort, cursor)?;
+    if !key
+        .parts
+        .iter()
+        .map(KeyPart::kind)
+        .eq(shape.iter().copied())
+    {
+        return Err(foreign_cursor());
+    }
+    Ok(key)
+}
+
+/// Decodes a cursor for `sort` without knowing its shape; [`paginate`] checks the shape
+/// against the items' keys.
+fn decode_cursor_any_shape(sort: &str, cursor: &str) -> Result<SortKey, ToolError> {
     let invalid = || {
         ToolError::InvalidArgument(
             "cursor is not valid: pass the nextCursor of the previous page unchanged, or omit cursor to start again".into(),
@@ -90,6 +128,12 @@ pub fn decode_cursor(sort: &str, cursor: &str) -> Result<SortKey, ToolError> {
             "cursor belongs to a listing sorted by `{}`, not `{sort}`: keep the same sort between pages, or omit cursor to start again",
             body.s
         )));
+    }
+    if body.key.parts.iter().any(|part| match part {
+        KeyPart::Num(n) => !n.is_finite(),
+        KeyPart::Text(_) => false,
+    }) {
+        return Err(foreign_cursor());
     }
     Ok(body.key)
 }
@@ -116,9 +160,21 @@ pub fn paginate<T>(
     limit: Option<u32>,
 ) -> Result<Page<T>, ToolError> {
     let limit = page_limit(limit)?;
-    let after = cursor.map(|c| decode_cursor(sort, c)).transpose()?;
+    let after = cursor
+        .map(|c| decode_cursor_any_shape(sort, c))
+        .transpose()?;
     let total = items.len() as u64;
     let mut keyed: Vec<(SortKey, T)> = items.into_iter().map(|item| (key(&item), item)).collect();
+    // Every item's key has the sort's shape; a cursor of another shape was made elsewhere.
+    if let (Some(after), Some((first, _))) = (&after, keyed.first())
+        && !after
+            .parts
+            .iter()
+            .map(KeyPart::kind)
+            .eq(first.parts.iter().map(KeyPart::kind))
+    {
+        return Err(foreign_cursor());
+    }
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
     let mut remaining = keyed
         .into_iter()
@@ -187,6 +243,28 @@ mod tests {
         let err = paginate(rows.clone(), "score", key, Some(&other), None).unwrap_err();
         assert!(err.to_string().contains("same sort"), "{err}");
         assert!(paginate(rows.clone(), "score", key, None, Some(0)).is_err());
+        // Right sort, wrong shape: refused as an argument, never reaching storage.
+        for parts in [
+            vec![],
+            vec![KeyPart::Text("x".into())],
+            vec![KeyPart::Num(1.0), KeyPart::Num(2.0)],
+        ] {
+            let forged = encode_cursor("score", &SortKey::new(parts, 1));
+            let err = paginate(rows.clone(), "score", key, Some(&forged), None).unwrap_err();
+            assert!(
+                err.to_string().contains("does not belong to this list"),
+                "{err}"
+            );
+            let err = decode_cursor("score", &[KeyKind::Num], &forged).unwrap_err();
+            assert!(matches!(err, ToolError::InvalidArgument(_)), "{err}");
+        }
+        let good = encode_cursor("name", &SortKey::new(vec![KeyPart::Text("a".into())], 3));
+        assert_eq!(
+            decode_cursor("name", &[KeyKind::Text], &good).unwrap().id,
+            3
+        );
+        let wrong_types = URL_SAFE_NO_PAD.encode(br#"{"s":"name","k":[null],"i":"x"}"#);
+        assert!(decode_cursor("name", &[KeyKind::Text], &wrong_types).is_err());
         assert!(paginate(rows.clone(), "score", key, None, Some(201)).is_err());
         assert!(paginate(rows, "score", key, None, Some(200)).is_ok());
     }

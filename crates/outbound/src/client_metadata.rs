@@ -3,7 +3,6 @@
 //! operator-supplied CA), and no requests to private, loopback or link-local addresses
 //! unless allowed, so a `client_id` cannot make the server probe its own network.
 
-use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,6 +12,7 @@ use hyper::body::Bytes;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
 
+use crate::address::{AddressPolicy, connect_any, resolve_allowed};
 use crate::http1;
 
 /// The https fetcher behind `--client-metadata-documents`.
@@ -73,20 +73,15 @@ impl HttpsClientMetadata {
             .map_err(|_| "its client_id is not a URL".to_string())?;
         let host = uri.host().ok_or("its client_id has no host")?.to_string();
         let port = uri.port_u16().unwrap_or(443);
-        let addresses: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), port))
-            .await
-            .map_err(|e| format!("its host {host} does not resolve ({e})"))?
-            .collect();
-        let address = addresses
-            .iter()
-            .find(|a| self.allow_private_addresses || is_public(a.ip()))
-            .ok_or_else(|| {
-                format!("its host {host} resolves only to private or local addresses")
-            })?;
-        let tcp = tokio::net::TcpStream::connect(address)
+        let policy = if self.allow_private_addresses {
+            AddressPolicy::AllowPrivate
+        } else {
+            AddressPolicy::PublicOnly
+        };
+        let addresses = resolve_allowed(&host, port, policy, "its").await?;
+        let tcp = connect_any(&addresses)
             .await
             .map_err(|e| format!("{host} refused the connection ({e})"))?;
-        tcp.set_nodelay(true).ok();
         let name = ServerName::try_from(host.clone())
             .map_err(|_| format!("{host} is not a valid TLS server name"))?;
         let tls = self
@@ -154,60 +149,12 @@ fn max_age(value: &str) -> Option<Duration> {
         .map(Duration::from_secs)
 }
 
-/// Addresses a fetch may reach: not loopback, private, link-local, shared (CGNAT),
-/// unspecified, multicast or documentation ranges.
-fn is_public(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
-            !(v4.is_loopback()
-                || v4.is_private()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.is_multicast()
-                || v4.is_documentation()
-                || a == 0
-                || (a == 100 && (64..128).contains(&b)))
-        }
-        IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_public(IpAddr::V4(v4));
-            }
-            let first = v6.segments()[0];
-            !(v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80)
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn private_and_local_addresses_are_not_public() {
-        for private in [
-            "127.0.0.1",
-            "10.1.2.3",
-            "192.168.0.1",
-            "172.16.0.1",
-            "169.254.169.254",
-            "100.64.0.1",
-            "0.0.0.0",
-            "::1",
-            "fd00::1",
-            "fe80::1",
-            "::ffff:10.0.0.1",
-        ] {
-            assert!(!is_public(private.parse().unwrap()), "{private}");
-        }
-        for public in ["1.1.1.1", "140.82.112.3", "2606:4700::1111"] {
-            assert!(is_public(public.parse().unwrap()), "{public}");
-        }
+    fn max_age_is_read_from_cache_control() {
         assert_eq!(
             max_age("public, max-age=300"),
             Some(Duration::from_secs(300))

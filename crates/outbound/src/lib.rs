@@ -5,9 +5,11 @@
 //! (`draxis_auth::server::ClientMetadataSource`). The composition root (`draxis-app`)
 //! wires them in; nothing else names hyper's client or rustls.
 
+mod address;
 mod client_metadata;
 mod http1;
 mod plain_http;
 
+pub use address::AddressPolicy;
 pub use client_metadata::HttpsClientMetadata;
 pub use plain_http::PlainHttp;

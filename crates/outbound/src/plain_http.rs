@@ -1,16 +1,27 @@
-//! Plain-http GETs for `http_json` connectors: one connection per fetch, the body read
-//! up to the caller's limit and only for a success status.
+//! Plain-http GETs for `http_json` connectors: one connection per fetch, to an address
+//! checked against the [`AddressPolicy`] (public only unless the operator allows private
+//! networks), the body read up to the caller's limit and only for a success status.
 
 use async_trait::async_trait;
 use draxis_dropzone::connectors::{HttpAnswer, HttpFetch, HttpGet};
 use http_body_util::{BodyExt, Empty, Limited};
 use hyper::body::Bytes;
 
+use crate::address::{AddressPolicy, connect_any, resolve_allowed};
 use crate::http1;
 
 /// The Drop Zone's connector fetcher over hyper's HTTP/1 client.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct PlainHttp;
+pub struct PlainHttp {
+    policy: AddressPolicy,
+}
+
+impl PlainHttp {
+    /// A fetcher reaching the addresses `policy` allows.
+    pub fn new(policy: AddressPolicy) -> Self {
+        Self { policy }
+    }
+}
 
 #[async_trait]
 impl HttpFetch for PlainHttp {
@@ -26,7 +37,19 @@ impl HttpFetch for PlainHttp {
             .host()
             .ok_or_else(|| format!("its URL `{url}` has no host."))?;
         let port = uri.port_u16().unwrap_or(80);
-        let stream = tokio::net::TcpStream::connect((host, port))
+        let addresses = resolve_allowed(host, port, self.policy, "its URL's")
+            .await
+            .map_err(|refusal| {
+                if self.policy == AddressPolicy::PublicOnly {
+                    format!(
+                        "{refusal}; an operator who runs this service on a private network \
+                         can allow it with draxis-server --connector-allow-private."
+                    )
+                } else {
+                    format!("{refusal}.")
+                }
+            })?;
+        let stream = connect_any(&addresses)
             .await
             .map_err(|e| format!("could not connect to {host}:{port} ({e}); check the URL and that the service is up."))?;
         let mut sender = http1::handshake(stream, "http_json")
@@ -34,10 +57,7 @@ impl HttpFetch for PlainHttp {
             .map_err(|e| format!("HTTP handshake with {host}:{port} failed ({e})."))?;
         let path = uri.path_and_query().map_or("/", |p| p.as_str());
         let mut builder = hyper::Request::get(path)
-            .header(
-                hyper::header::HOST,
-                uri.authority().map_or(host, |a| a.as_str()),
-            )
+            .header(hyper::header::HOST, host_header(host, uri.port_u16()))
             .header(hyper::header::ACCEPT, accept)
             .header(hyper::header::USER_AGENT, http1::USER_AGENT);
         for (name, value) in headers {
@@ -81,6 +101,14 @@ impl HttpFetch for PlainHttp {
     }
 }
 
+/// `Host` for the request: the host and any explicit port, never the URL's userinfo.
+fn host_header(host: &str, port: Option<u16>) -> String {
+    match port {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -114,17 +142,20 @@ mod tests {
     }
 
     async fn get(url: &str, max_bytes: usize) -> Result<HttpAnswer, String> {
+        get_with(PlainHttp::new(AddressPolicy::AllowPrivate), url, max_bytes).await
+    }
+
+    async fn get_with(http: PlainHttp, url: &str, max_bytes: usize) -> Result<HttpAnswer, String> {
         let uri: http::Uri = url.parse().unwrap();
         let headers = BTreeMap::from([("x-api-key".to_string(), "k1".to_string())]);
-        PlainHttp
-            .get(HttpGet {
-                url,
-                uri: &uri,
-                accept: "application/json",
-                headers: &headers,
-                max_bytes,
-            })
-            .await
+        http.get(HttpGet {
+            url,
+            uri: &uri,
+            accept: "application/json",
+            headers: &headers,
+            max_bytes,
+        })
+        .await
     }
 
     #[tokio::test]
@@ -161,5 +192,20 @@ mod tests {
             serve_once("HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\n0123456789").await;
         let error = get(&url, 4).await.unwrap_err();
         assert!(error.contains("it may exceed the 4-byte limit"), "{error}");
+    }
+
+    #[tokio::test]
+    async fn loopback_is_refused_by_default_and_names_the_opt_in() {
+        let (url, server) = serve_once("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}").await;
+        let error = get_with(PlainHttp::default(), &url, 1024)
+            .await
+            .unwrap_err();
+        assert!(error.contains("non-public address"), "{error}");
+        assert!(error.contains("--connector-allow-private"), "{error}");
+        let userinfo = url.replace("http://", "http://user:pw@");
+        let answer = get(&userinfo, 1024).await.unwrap();
+        assert_eq!(answer.body, b"{}");
+        let sent = server.await.unwrap();
+        assert!(!sent.contains("pw"), "{sent}");
     }
 }

@@ -12,6 +12,7 @@
 mod audit;
 mod bearer;
 mod cpu_pool;
+mod jsonrpc;
 mod limits;
 mod mcp;
 pub mod metrics;
@@ -34,6 +35,7 @@ use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, Stream
 use tokio_util::sync::CancellationToken;
 
 pub use cpu_pool::BlockingCpuPool;
+pub use jsonrpc::{EnvelopeError, check_message as check_jsonrpc_message};
 pub use limits::{FORM_BODY_LIMIT, Rate, RateLimits};
 pub use mcp::DraxisMcp;
 pub use metrics::{Metrics, Sampler, Samples};
@@ -159,6 +161,10 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
     let mcp_limiters = limits::McpLimiters::new(&config.rate_limits, config.max_body_bytes);
     let mcp = Router::new()
         .fallback_service(mcp_service)
+        .layer(axum::middleware::from_fn_with_state(
+            config.max_body_bytes,
+            jsonrpc::check_envelope,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             Arc::new(mcp_limiters),
             limits::limit_mcp,

@@ -9,7 +9,7 @@ use super::{Handle, RiskQueries};
 use crate::entities;
 use crate::error::ToolResult;
 use crate::ids::IdKind;
-use crate::paging::{KeyPart, SortKey, decode_cursor, encode_cursor, page_limit};
+use crate::paging::{KeyKind, KeyPart, SortKey, decode_cursor, encode_cursor, page_limit};
 
 impl Handle<GetAssetInventory> for RiskQueries {
     async fn handle(
@@ -22,7 +22,7 @@ impl Handle<GetAssetInventory> for RiskQueries {
         let after = args
             .cursor
             .as_deref()
-            .map(|c| decode_cursor(SORT, c))
+            .map(|c| decode_cursor(SORT, &[KeyKind::Text], c))
             .transpose()?;
         let filter = entities::AssetFilter {
             kind: args.kind,

@@ -8,7 +8,7 @@ use draxis_domain::ids::IdKind;
 use draxis_domain::{StorageError, ToolError};
 use draxis_protocol::types::{
     Evidence, ExtractionCounts, ExtractionView, IntegrationKind, ProposalState, ProposalView,
-    SubmitArtifactArgs, SubmitArtifactResult,
+    SubmitArtifactArgs, SubmitArtifactResult, label_problem,
 };
 use sha2::{Digest, Sha256};
 
@@ -84,6 +84,14 @@ impl DropZone {
             )));
         }
         if let Some(problem) = content_problem(&args.content, self.limits.max_artifact_bytes) {
+            return Err(ToolError::InvalidArgument(problem));
+        }
+        let labels = [("filename", &args.filename), ("mimeType", &args.mime_type)];
+        if let Some(problem) = labels.iter().find_map(|(field, value)| {
+            value
+                .as_deref()
+                .and_then(|value| label_problem(field, value))
+        }) {
             return Err(ToolError::InvalidArgument(problem));
         }
         let actor = actor_of(principal);

@@ -37,12 +37,38 @@ pub struct SubmitArtifactArgs {
     /// The artifact's text: a report, an export, a table, metrics, prose. UTF-8, at most
     /// the server's size limit (10 MiB by default).
     pub content: String,
-    /// Original file name, for the audit trail (e.g. `tenable-week47.md`).
+    /// Original file name, for the audit trail (e.g. `tenable-week47.md`): at most 255
+    /// characters, no control characters.
     #[serde(default)]
     pub filename: Option<String>,
-    /// Media type, for the audit trail and as a hint to the extractor (e.g. `text/csv`).
+    /// Media type, for the audit trail and as a hint to the extractor (e.g. `text/csv`):
+    /// at most 255 characters, no control characters.
     #[serde(default)]
     pub mime_type: Option<String>,
+}
+
+/// The most characters a `filename` or `mimeType` may have.
+pub const MAX_LABEL_CHARS: usize = 255;
+
+/// Why `value`, given as the argument `field` (`filename`, `mimeType`), cannot be kept
+/// for the audit trail: a control character (NUL, CR, LF, ESC, ...) or more than
+/// [`MAX_LABEL_CHARS`] characters. `None` when it can.
+pub fn label_problem(field: &str, value: &str) -> Option<String> {
+    if let Some(position) = value.chars().position(char::is_control) {
+        return Some(format!(
+            "{field} holds a control character (at character {}); send the name as plain \
+             text without NUL, line breaks or escape codes.",
+            position + 1
+        ));
+    }
+    let chars = value.chars().count();
+    if chars > MAX_LABEL_CHARS {
+        return Some(format!(
+            "{field} is {chars} characters long; it may have at most {MAX_LABEL_CHARS}: send \
+             a shorter name."
+        ));
+    }
+    None
 }
 
 wire_enum!(
@@ -153,4 +179,21 @@ pub struct SubmitArtifactResult {
     pub extraction: ExtractionView,
     /// What to do next, in a sentence.
     pub next_step: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_with_control_characters_or_too_long_are_refused() {
+        assert_eq!(label_problem("filename", "tenable-week47.md"), None);
+        assert_eq!(label_problem("filename", &"é".repeat(255)), None);
+        for bad in ["a\0b", "a\nb", "x\u{1b}[2J", "\r"] {
+            let problem = label_problem("filename", bad).unwrap_or_default();
+            assert!(problem.contains("control character"), "{bad:?}: {problem}");
+        }
+        let problem = label_problem("mimeType", &"é".repeat(256)).unwrap_or_default();
+        assert!(problem.contains("256 characters"), "{problem}");
+    }
 }

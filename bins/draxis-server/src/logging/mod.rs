@@ -4,6 +4,10 @@
 //! `request` span). Nothing logs secrets: tokens, cookies, `Authorization`, passwords and
 //! codes are never fields, and requests are logged by path only.
 
+mod escape;
+
+pub(crate) use escape::EscapeControl;
+
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum LogFormat {
@@ -13,13 +17,11 @@ pub enum LogFormat {
     Json,
 }
 
-/// Installs the process's subscriber.
+/// Installs the process's subscriber, on stderr with control characters escaped.
 pub fn init(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| "info,sqlx=warn,rmcp=warn".into());
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let builder = builder(EscapeControl::new(std::io::stderr)).with_env_filter(filter);
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder
@@ -29,4 +31,22 @@ pub fn init(format: LogFormat) {
             .with_span_list(false)
             .init(),
     }
+}
+
+/// The log subscriber writing to `writer`, whose control characters are escaped; no
+/// terminal colours, since an escape in a line is never the formatter's.
+pub(crate) fn builder<W>(
+    writer: EscapeControl<W>,
+) -> tracing_subscriber::fmt::SubscriberBuilder<
+    tracing_subscriber::fmt::format::DefaultFields,
+    tracing_subscriber::fmt::format::Format,
+    tracing_subscriber::filter::LevelFilter,
+    EscapeControl<W>,
+>
+where
+    W: for<'a> tracing_subscriber::fmt::MakeWriter<'a> + Send + Sync + 'static,
+{
+    tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
 }

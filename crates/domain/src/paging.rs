@@ -233,6 +233,31 @@ mod tests {
     }
 
     #[test]
+    fn a_key_that_sorts_last_survives_its_cursor() {
+        // Rows without a value sort last under the largest finite key; JSON has no
+        // infinity, so that key must still make a cursor that reads back.
+        let rows: Vec<(i64, f64)> = (1..=4).map(|i| (i, f64::MAX)).collect();
+        let first = paginate(
+            rows.clone(),
+            "score",
+            |r| SortKey::new(vec![KeyPart::Num(r.1)], r.0),
+            None,
+            Some(2),
+        )
+        .unwrap();
+        let cursor = first.next_cursor.unwrap();
+        let second = paginate(
+            rows,
+            "score",
+            |r| SortKey::new(vec![KeyPart::Num(r.1)], r.0),
+            Some(&cursor),
+            Some(2),
+        )
+        .unwrap();
+        assert_eq!(second.items.len(), 2);
+    }
+
+    #[test]
     fn bad_cursors_and_limits_are_explained() {
         let rows = vec![(1, 1.0)];
         for bad in ["", "!!!", "eyJ4IjoxfQ"] {

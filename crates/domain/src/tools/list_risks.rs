@@ -109,7 +109,7 @@ impl Handle<ListRisks> for RiskQueries {
                 let parts = match sort {
                     RiskSort::Score => vec![num(-f64::from(s.score)), text(&r.r#ref)],
                     RiskSort::SimulatedLoss => vec![
-                        num(r.latest_simulated_annual_loss.map_or(f64::INFINITY, |l| -l)),
+                        num(r.latest_simulated_annual_loss.map_or(f64::MAX, |l| -l)),
                         text(&r.r#ref),
                     ],
                     RiskSort::Residual => {

@@ -3,6 +3,7 @@
 
 mod bench;
 mod bench_dropzone;
+mod bench_reads;
 mod bench_sim;
 mod bench_tenant;
 mod codegen;
@@ -59,6 +60,22 @@ enum Task {
         #[arg(long, default_value_t = 8)]
         seconds: u32,
     },
+    /// Time every read tool on the big tenant (loaded on first use into
+    /// target/bench/*.db or a draxis_bigcorp_* PostgreSQL database) with the read cache
+    /// off and on: p50/p99 and the largest structuredContent per tool, and a walk of every
+    /// asset at limit 200.
+    BenchReads {
+        #[arg(long, default_value = "sqlite")]
+        engine: String,
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        /// Measure only with this read-cache lifetime (default: 0, then 1000).
+        #[arg(long)]
+        cache_ms: Option<u64>,
+        /// Seconds spent repeating each case.
+        #[arg(long, default_value_t = 2.0)]
+        seconds: f64,
+    },
     /// Load a deterministic enterprise-sized tenant (102,050 assets, 4.0M KRI
     /// observations, 1,026 risks, 2,062 controls, 5,032 vendors, ~1,000 simulation runs at
     /// scale 1.0) into a database, migrating it first. The tenant must not exist yet.
@@ -91,6 +108,20 @@ fn main() -> std::process::ExitCode {
             } => bench::run(&root, seconds, connections),
             Task::BenchSim => bench_sim::run(&root),
             Task::BenchDropzone { seconds } => bench_dropzone::run(&root, seconds),
+            Task::BenchReads {
+                engine,
+                scale,
+                cache_ms,
+                seconds,
+            } => bench_reads::run(
+                &root,
+                &bench_reads::Options {
+                    engine,
+                    scale,
+                    cache_ms,
+                    seconds,
+                },
+            ),
             Task::BigTenant {
                 database,
                 tenant,

@@ -168,20 +168,28 @@ pub(super) async fn simulations(
             (None, Some(register.outcomes[o]), 1_000, summary)
         };
         let failed = dice.chance(0.03);
-        let (status, results, error) = match (failed, summary) {
+        let (status, results, error, mean) = match (failed, summary) {
             (false, Ok(summary)) => {
                 let results = draxis_domain::simulations::results_of(&summary);
+                let text = Value::Text(serde_json::to_string(&results)?);
                 (
                     "completed",
-                    Value::Text(serde_json::to_string(&results)?),
+                    text,
                     Value::NoText,
+                    Value::Real(results.mean_annual_loss),
                 )
             }
-            (_, Err(error)) => ("failed", Value::NoText, Value::Text(error.to_string())),
+            (_, Err(error)) => (
+                "failed",
+                Value::NoText,
+                Value::Text(error.to_string()),
+                Value::NoReal,
+            ),
             (true, _) => (
                 "failed",
                 Value::NoText,
                 "the worker stopped before the run finished: run it again".into(),
+                Value::NoReal,
             ),
         };
         let finished = created + 1_000 + dice.below(40_000) as i64;
@@ -195,6 +203,7 @@ pub(super) async fn simulations(
             "{}".into(),
             results,
             error,
+            mean,
             created.into(),
             (created + 500).into(),
             finished.into(),
@@ -213,11 +222,31 @@ pub(super) async fn simulations(
             "parameters",
             "results",
             "error",
+            "mean_annual_loss",
             "created_at",
             "started_at",
             "finished_at",
         ],
         &rows,
     )
-    .await
+    .await?;
+    // Each risk and outcome points at its latest completed run, as the store keeps it.
+    for (table, subject) in [("risks", "risk_id"), ("outcomes", "outcome_id")] {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE {table} SET latest_simulation_id = (SELECT MAX(s.id) FROM simulations s \
+             WHERE s.tenant_id = {table}.tenant_id AND s.{subject} = {table}.id AND s.status = 'completed') \
+             WHERE tenant_id = $1"
+        )))
+        .bind(tenant)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE {table} SET latest_simulated_annual_loss = (SELECT s.mean_annual_loss FROM simulations s \
+             WHERE s.id = {table}.latest_simulation_id) WHERE tenant_id = $1"
+        )))
+        .bind(tenant)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
 }

@@ -188,6 +188,13 @@ pub(crate) fn build_release(
     package: &str,
     example: &str,
 ) -> anyhow::Result<std::path::PathBuf> {
+    let binaries = build_binaries(root)?;
+    run_command(cargo().args(["build", "--release", "-p", package, "--example", example]))?;
+    Ok(binaries)
+}
+
+/// Builds draxis-server and draxis-admin in release mode; returns where they are.
+pub(crate) fn build_binaries(root: &Path) -> anyhow::Result<std::path::PathBuf> {
     run_command(cargo().args([
         "build",
         "--release",
@@ -196,7 +203,6 @@ pub(crate) fn build_release(
         "--bin",
         "draxis-admin",
     ]))?;
-    run_command(cargo().args(["build", "--release", "-p", package, "--example", example]))?;
     Ok(binaries_dir(root, true))
 }
 

@@ -11,8 +11,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use sqlx::{AnyConnection, Connection};
 
-use crate::server::{RunningServer, binaries_dir};
-use crate::{cargo, run_command};
+use crate::server::RunningServer;
 use client::Client;
 
 const TENANT: &str = "bigcorp";
@@ -28,15 +27,7 @@ pub struct Options {
 }
 
 pub fn run(root: &Path, options: &Options) -> anyhow::Result<()> {
-    run_command(cargo().args([
-        "build",
-        "--release",
-        "--bin",
-        "draxis-server",
-        "--bin",
-        "draxis-admin",
-    ]))?;
-    let binaries = binaries_dir(root, true);
+    let binaries = crate::bench::build_binaries(root)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -90,13 +81,18 @@ async fn prepare_database(root: &Path, options: &Options) -> anyhow::Result<Stri
     let store = draxis_store::Store::open(&url).await?;
     store.close().await;
     let mut conn = AnyConnection::connect(&url).await?;
-    let loaded = sqlx::query("SELECT id FROM tenants WHERE slug = $1")
-        .bind(TENANT)
-        .fetch_optional(&mut conn)
-        .await?
-        .is_some();
+    // Simulation runs are loaded last: a tenant without them is a load that was cut short.
+    let runs: Option<i64> = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM simulations s WHERE s.tenant_id = t.id) FROM tenants t WHERE t.slug = $1",
+    )
+    .bind(TENANT)
+    .fetch_optional(&mut conn)
+    .await?;
     conn.close().await?;
-    if loaded {
+    if runs == Some(0) {
+        anyhow::bail!("{url} holds a partly loaded `{TENANT}`: drop that database and run again");
+    }
+    if runs.is_some() {
         eprintln!("bench-reads: reusing the big tenant in {url}");
     } else {
         eprintln!(

@@ -95,6 +95,12 @@ pub(crate) async fn load(database: &str, slug: &str, scale: f64) -> anyhow::Resu
     step("assets and vendors");
     series::simulations(&mut conn, tenant, &register, sizes.simulations, anchor).await?;
     step("simulation runs");
+    // Leave the planner statistics (and PostgreSQL's visibility map) of a settled database.
+    match draxis_store::engine_of(database)? {
+        draxis_store::Engine::Postgres => conn.execute("VACUUM ANALYZE").await?,
+        draxis_store::Engine::Sqlite => conn.execute("ANALYZE").await?,
+    };
+    step("statistics");
     conn.close().await?;
     println!(
         "big-tenant: `{slug}` loaded in {:.1} s: {} assets, {} KRI observations, {} risks, {} controls, {} vendors, {} KRIs, {} simulation runs",

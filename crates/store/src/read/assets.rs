@@ -97,8 +97,10 @@ pub(super) async fn assets_page(
         args.add(name).map_err(encode_error)?;
         let n = args.len();
         args.add(after.id).map_err(encode_error)?;
+        // `name >= …` first: one range of `assets_by_name` on both engines (an OR of
+        // the two cases alone makes PostgreSQL read and sort every later asset).
         sql.push_str(&format!(
-            " AND (name > ${n} OR (name = ${n} AND id > ${}))",
+            " AND name >= ${n} AND (name > ${n} OR id > ${})",
             n + 1
         ));
     }

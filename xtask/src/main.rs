@@ -3,7 +3,9 @@
 
 mod bench;
 mod bench_dropzone;
+mod bench_reads;
 mod bench_sim;
+mod bench_tenant;
 mod claude_code;
 mod codegen;
 #[cfg(test)]
@@ -69,6 +71,35 @@ enum Task {
         #[arg(long)]
         long: bool,
     },
+    /// Time every read tool on the big tenant (loaded on first use into
+    /// target/bench/*.db or a draxis_bigcorp_* PostgreSQL database) with the read cache
+    /// off and on: p50/p99 and the largest structuredContent per tool, and a walk of every
+    /// asset at limit 200.
+    BenchReads {
+        #[arg(long, default_value = "sqlite")]
+        engine: String,
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        /// Measure only with this read-cache lifetime (default: 0, then 1000).
+        #[arg(long)]
+        cache_ms: Option<u64>,
+        /// Seconds spent repeating each case.
+        #[arg(long, default_value_t = 2.0)]
+        seconds: f64,
+    },
+    /// Load a deterministic enterprise-sized tenant (102,050 assets, 4.0M KRI
+    /// observations, 1,026 risks, 2,062 controls, 5,032 vendors, ~1,000 simulation runs at
+    /// scale 1.0) into a database, migrating it first. The tenant must not exist yet.
+    BigTenant {
+        /// sqlite://PATH or postgres://USER@HOST:PORT/DB.
+        #[arg(long)]
+        database: String,
+        #[arg(long, default_value = "bigcorp")]
+        tenant: String,
+        /// Multiplies every figure (0.05 gives a small tenant for CI).
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+    },
     /// Check the code's shape: import cycles between the modules of each crate, and
     /// source files over 700 lines (also checked by `cargo test -p xtask`).
     Structure,
@@ -89,6 +120,25 @@ fn main() -> std::process::ExitCode {
             Task::BenchSim => bench_sim::run(&root),
             Task::BenchDropzone { seconds } => bench_dropzone::run(&root, seconds),
             Task::Reliability { long } => reliability::run(&root, long),
+            Task::BenchReads {
+                engine,
+                scale,
+                cache_ms,
+                seconds,
+            } => bench_reads::run(
+                &root,
+                &bench_reads::Options {
+                    engine,
+                    scale,
+                    cache_ms,
+                    seconds,
+                },
+            ),
+            Task::BigTenant {
+                database,
+                tenant,
+                scale,
+            } => bench_tenant::run(&database, &tenant, scale),
             Task::Structure => check_structure(&root),
         });
     match outcome {

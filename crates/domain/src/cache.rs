@@ -4,6 +4,9 @@
 //! [`CachedRepository::invalidate`]; writes made elsewhere (another replica, the admin
 //! CLI) become visible within the TTL. History, assets and lookups always go to storage.
 //!
+//! The tenant map is bounded: past [`DEFAULT_TENANT_CAPACITY`] tenants (or the capacity
+//! given), the least recently used tenant's lists are dropped.
+//!
 //! Services that write depend on [`CacheInvalidation`], not on the decorator itself.
 
 use std::collections::HashMap;
@@ -42,6 +45,8 @@ type Slot<T> = Option<Cached<T>>;
 
 #[derive(Default)]
 struct TenantLists {
+    /// When the tenant was last read through the cache (a tick of the cache's clock).
+    last_used: u64,
     kris: Slot<Kri>,
     risks: Slot<Risk>,
     controls: Slot<Control>,
@@ -51,11 +56,43 @@ struct TenantLists {
     simulations: Slot<Simulation>,
 }
 
+/// How many tenants' lists a cache keeps unless told otherwise.
+pub const DEFAULT_TENANT_CAPACITY: usize = 256;
+
 /// The caching decorator.
 pub struct CachedRepository {
     inner: Arc<dyn RiskRepository>,
     ttl: Duration,
-    tenants: Mutex<HashMap<TenantId, TenantLists>>,
+    capacity: usize,
+    tenants: Mutex<Tenants>,
+}
+
+/// The cached tenants and the clock that orders their use.
+#[derive(Default)]
+struct Tenants {
+    lists: HashMap<TenantId, TenantLists>,
+    clock: u64,
+}
+
+impl Tenants {
+    /// The lists of `tenant`, marked as just used; makes room by dropping the least
+    /// recently used tenant when a new one would pass `capacity`.
+    fn touch(&mut self, tenant: TenantId, capacity: usize) -> &mut TenantLists {
+        self.clock += 1;
+        if !self.lists.contains_key(&tenant) && self.lists.len() >= capacity.max(1) {
+            let oldest = self
+                .lists
+                .iter()
+                .min_by_key(|(_, lists)| lists.last_used)
+                .map(|(id, _)| *id);
+            if let Some(oldest) = oldest {
+                self.lists.remove(&oldest);
+            }
+        }
+        let lists = self.lists.entry(tenant).or_default();
+        lists.last_used = self.clock;
+        lists
+    }
 }
 
 impl std::fmt::Debug for CachedRepository {
@@ -67,18 +104,30 @@ impl std::fmt::Debug for CachedRepository {
 }
 
 impl CachedRepository {
-    /// Caches `inner`'s tenant lists for `ttl` (zero disables caching).
+    /// Caches `inner`'s tenant lists for `ttl` (zero disables caching), for up to
+    /// [`DEFAULT_TENANT_CAPACITY`] tenants.
     pub fn new(inner: Arc<dyn RiskRepository>, ttl: Duration) -> Self {
+        Self::with_capacity(inner, ttl, DEFAULT_TENANT_CAPACITY)
+    }
+
+    /// Like [`Self::new`], keeping at most `capacity` tenants' lists.
+    pub fn with_capacity(inner: Arc<dyn RiskRepository>, ttl: Duration, capacity: usize) -> Self {
         Self {
             inner,
             ttl,
-            tenants: Mutex::new(HashMap::new()),
+            capacity,
+            tenants: Mutex::new(Tenants::default()),
         }
+    }
+
+    /// How many tenants have lists cached.
+    pub fn cached_tenants(&self) -> usize {
+        self.lock().lists.len()
     }
 
     /// Forgets everything cached for `tenant`: the next read goes to storage.
     pub fn invalidate(&self, tenant: TenantId) {
-        self.lock().remove(&tenant);
+        self.lock().lists.remove(&tenant);
     }
 
     /// Changes one cached integration in place (a count that a write just moved), so the
@@ -89,7 +138,7 @@ impl CachedRepository {
         id: i64,
         change: impl FnOnce(&mut Integration),
     ) {
-        if let Some(lists) = self.lock().get_mut(&tenant)
+        if let Some(lists) = self.lock().lists.get_mut(&tenant)
             && let Some(cached) = lists.integrations.as_mut()
             && let Some(position) = cached.rows.iter().position(|i| i.id == id)
         {
@@ -99,7 +148,7 @@ impl CachedRepository {
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<TenantId, TenantLists>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Tenants> {
         self.tenants
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -119,7 +168,7 @@ impl CachedRepository {
         }
         {
             let mut tenants = self.lock();
-            if let Some(cached) = slot(tenants.entry(tenant).or_default()) {
+            if let Some(cached) = slot(tenants.touch(tenant, self.capacity)) {
                 if cached.loaded_at.elapsed() < self.ttl {
                     return Ok(cached.rows.clone());
                 }
@@ -134,7 +183,7 @@ impl CachedRepository {
         let started = Instant::now();
         let loaded = load().await;
         let mut tenants = self.lock();
-        let current = slot(tenants.entry(tenant).or_default());
+        let current = slot(tenants.touch(tenant, self.capacity));
         let rows = match loaded {
             Ok(rows) => rows,
             Err(error) => {
@@ -184,6 +233,20 @@ impl RiskRepository for CachedRepository {
     async fn kris(&self, tenant: TenantId) -> StorageResult<Rows<Kri>> {
         self.cached(tenant, |t| &mut t.kris, || self.inner.kris(tenant))
             .await
+    }
+    async fn kri(&self, tenant: TenantId, key: &str) -> StorageResult<Option<Kri>> {
+        if self.ttl.is_zero() {
+            return self.inner.kri(tenant, key).await;
+        }
+        // Within the lifetime the cached list answers, like every other list read.
+        let key = key.trim();
+        let id = crate::ids::IdKind::Kri.parse(key);
+        Ok(self
+            .kris(tenant)
+            .await?
+            .iter()
+            .find(|k| id == Some(k.id) || k.slug.eq_ignore_ascii_case(key))
+            .cloned())
     }
     async fn kri_history(
         &self,

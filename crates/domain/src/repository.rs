@@ -34,6 +34,8 @@ pub trait RiskRepository: Send + Sync {
         key: &str,
     ) -> StorageResult<Option<Link>>;
     async fn kris(&self, tenant: TenantId) -> StorageResult<Rows<Kri>>;
+    /// The KRI whose public id (`kri_12`) or slug (any case) is `key`, with its links.
+    async fn kri(&self, tenant: TenantId, key: &str) -> StorageResult<Option<Kri>>;
     /// Newest first.
     async fn kri_history(
         &self,

@@ -1,5 +1,7 @@
 //! The simulation queue: runs wait as `queued`, a worker claims one atomically
-//! (`queued` → `running`), and the run ends `completed` with results or `failed`.
+//! (`queued` → `running`), and the run ends `completed` with results or `failed`. A
+//! completed run becomes its risk's or outcome's latest (`latest_simulation_id` and the
+//! mean annual loss beside it) in the same transaction.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -7,7 +9,7 @@ use draxis_domain::StorageResult;
 use draxis_domain::TenantId;
 use draxis_domain::simulations::SimulationQueue;
 use draxis_domain::simulations::{QueuedSimulation, Subject};
-use sqlx::Row;
+use sqlx::{AssertSqlSafe, Row};
 
 use crate::Store;
 use crate::rows::{ms, storage};
@@ -115,20 +117,49 @@ impl SimulationQueue for Store {
             Ok(results) => ("completed", Some(results), None),
             Err(error) => ("failed", None, Some(error)),
         };
+        let mean = results.and_then(mean_annual_loss);
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool.begin().await.map_err(storage)?;
         sqlx::query(
-            "UPDATE simulations SET status = $1, results = $2, error = $3, started_at = $4, finished_at = $5 \
-             WHERE id = $6 AND tenant_id = $7",
+            "UPDATE simulations SET status = $1, results = $2, error = $3, started_at = $4, finished_at = $5, \
+             mean_annual_loss = $6 WHERE id = $7 AND tenant_id = $8",
         )
         .bind(status)
         .bind(results)
         .bind(error)
         .bind(ms(started_at))
         .bind(ms(finished_at))
+        .bind(mean)
         .bind(id)
         .bind(tenant.0)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(storage)?;
+        if status == "completed" {
+            // The subject now points at this run, unless a later run finished first.
+            for (table, subject) in [("risks", "risk_id"), ("outcomes", "outcome_id")] {
+                sqlx::query(AssertSqlSafe(format!(
+                    "UPDATE {table} SET latest_simulation_id = $1, latest_simulated_annual_loss = $2 \
+                     WHERE tenant_id = $3 AND id = (SELECT {subject} FROM simulations WHERE id = $1 AND tenant_id = $3) \
+                     AND (latest_simulation_id IS NULL OR latest_simulation_id < $1)"
+                )))
+                .bind(id)
+                .bind(mean)
+                .bind(tenant.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(storage)?;
+            }
+        }
+        tx.commit().await.map_err(storage)?;
         Ok(())
     }
+}
+
+/// The mean annual loss of a run's results JSON (the headline kept in a column).
+fn mean_annual_loss(results: &str) -> Option<f64> {
+    serde_json::from_str::<serde_json::Value>(results)
+        .ok()?
+        .get("meanAnnualLoss")?
+        .as_f64()
 }

@@ -23,10 +23,10 @@ impl Handle<GetKri> for RiskQueries {
             }
         };
         let key = args.id.trim();
-        let kris = self.repo.kris(principal.tenant_id).await?;
-        let kri = kris
-            .iter()
-            .find(|k| IdKind::Kri.parse(key) == Some(k.id) || k.slug.eq_ignore_ascii_case(key))
+        let kri = self
+            .repo
+            .kri(principal.tenant_id, key)
+            .await?
             .ok_or_else(|| {
                 ToolError::NotFound(format!(
                     "no KRI `{key}` in this tenant: pass a KRI id (kri_12) or slug (mfa_coverage_pct); call list_kris to see them"
@@ -63,7 +63,7 @@ impl Handle<GetKri> for RiskQueries {
             },
         };
         Ok(KriDetail {
-            kri: kri_summary(kri, kri.status(now), now),
+            kri: kri_summary(&kri, kri.status(now), now),
             description: kri.description.clone(),
             aliases: kri.aliases.clone(),
             risks: kri.risks.iter().map(risk_link).collect(),

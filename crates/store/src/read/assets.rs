@@ -1,5 +1,7 @@
 //! The asset inventory: filtered, keyset-paged listing and coverage counts.
 
+use std::collections::BTreeMap;
+
 use draxis_domain::StorageResult;
 use draxis_domain::TenantId;
 use draxis_domain::entities::{Asset, AssetCounts, AssetFilter};
@@ -95,8 +97,10 @@ pub(super) async fn assets_page(
         args.add(name).map_err(encode_error)?;
         let n = args.len();
         args.add(after.id).map_err(encode_error)?;
+        // `name >= …` first: one range of `assets_by_name` on both engines (an OR of
+        // the two cases alone makes PostgreSQL read and sort every later asset).
         sql.push_str(&format!(
-            " AND (name > ${n} OR (name = ${n} AND id > ${}))",
+            " AND name >= ${n} AND (name > ${n} OR id > ${})",
             n + 1
         ));
     }
@@ -135,56 +139,45 @@ pub(super) async fn assets_page(
         .collect()
 }
 
-/// How many of the tenant's assets match `filter`, with their coverage and breakdowns.
+/// How many of the tenant's assets match `filter`, with their coverage and breakdowns:
+/// one pass, grouped by kind and criticality (the covering index `assets_coverage`
+/// answers it without reading the rows when the filter is on those columns).
 pub(super) async fn asset_counts(
     store: &Store,
     tenant: TenantId,
     filter: &AssetFilter,
 ) -> StorageResult<AssetCounts> {
     let (where_sql, args) = asset_where(tenant, filter)?;
-    let totals = sqlx::query_with(
+    let rows = sqlx::query_with(
         AssertSqlSafe(format!(
-            "SELECT COUNT(*) AS total, \
+            "SELECT kind, criticality, COUNT(*) AS total, \
                     COUNT(*) FILTER (WHERE internet_facing = 1) AS facing, \
                     COUNT(*) FILTER (WHERE edr = 1) AS edr, COUNT(*) FILTER (WHERE mfa = 1) AS mfa, \
                     COUNT(*) FILTER (WHERE backup = 1) AS backup, COUNT(*) FILTER (WHERE patched = 1) AS patched \
-             FROM assets{where_sql}"
+             FROM assets{where_sql} GROUP BY kind, criticality"
         )),
         args,
     )
-    .fetch_one(&store.pool)
+    .fetch_all(&store.pool)
     .await
     .map_err(storage)?;
-    let count =
-        |column: &str| -> StorageResult<u64> { Ok(get::<i64>(&totals, column)?.max(0) as u64) };
-    Ok(AssetCounts {
-        total: count("total")?,
-        internet_facing: count("facing")?,
-        with_edr: count("edr")?,
-        with_mfa: count("mfa")?,
-        with_backup: count("backup")?,
-        patched: count("patched")?,
-        by_kind: asset_groups(store, tenant, filter, "kind").await?,
-        by_criticality: asset_groups(store, tenant, filter, "criticality").await?,
-    })
-}
-
-/// Matching assets counted per value of `column`.
-pub(super) async fn asset_groups(
-    store: &Store,
-    tenant: TenantId,
-    filter: &AssetFilter,
-    column: &'static str,
-) -> StorageResult<Vec<(String, u64)>> {
-    let (where_sql, args) = asset_where(tenant, filter)?;
-    let sql = format!(
-        "SELECT {column}, COUNT(*) FROM assets{where_sql} GROUP BY {column} ORDER BY {column}"
-    );
-    let rows = sqlx::query_with(AssertSqlSafe(sql), args)
-        .fetch_all(&store.pool)
-        .await
-        .map_err(storage)?;
-    rows.into_iter()
-        .map(|row| Ok((get::<String>(&row, 0)?, get::<i64>(&row, 1)?.max(0) as u64)))
-        .collect()
+    let mut counts = AssetCounts::default();
+    let mut by_kind: BTreeMap<String, u64> = BTreeMap::new();
+    let mut by_criticality: BTreeMap<String, u64> = BTreeMap::new();
+    for row in rows {
+        let count =
+            |column: &str| -> StorageResult<u64> { Ok(get::<i64>(&row, column)?.max(0) as u64) };
+        let total = count("total")?;
+        counts.total += total;
+        counts.internet_facing += count("facing")?;
+        counts.with_edr += count("edr")?;
+        counts.with_mfa += count("mfa")?;
+        counts.with_backup += count("backup")?;
+        counts.patched += count("patched")?;
+        *by_kind.entry(get(&row, "kind")?).or_default() += total;
+        *by_criticality.entry(get(&row, "criticality")?).or_default() += total;
+    }
+    counts.by_kind = by_kind.into_iter().collect();
+    counts.by_criticality = by_criticality.into_iter().collect();
+    Ok(counts)
 }

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use draxis_domain::StorageResult;
 use draxis_domain::TenantId;
 use draxis_domain::entities::Link;
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row};
 
 use crate::Store;
 use crate::rows::{corrupt, storage};
@@ -47,16 +47,18 @@ pub(super) fn small(row: &AnyRow, column: &str) -> StorageResult<u8> {
     u8::try_from(value).map_err(|_| corrupt("small integer", value.to_string()))
 }
 
-/// The tenant's link rows selected by `sql` (`$1` is the tenant), grouped by owner.
+/// The tenant's link rows selected by `sql` (`$1` is the tenant, `$2` the one owner
+/// when `owner` names it), grouped by owner.
 pub(super) async fn links(
     store: &Store,
-    sql: &'static str,
+    sql: &str,
     tenant: TenantId,
+    owner: Option<i64>,
 ) -> StorageResult<HashMap<i64, Vec<Link>>> {
-    let rows = sqlx::query(sql)
-        .bind(tenant.0)
-        .fetch_all(&store.pool)
-        .await
-        .map_err(storage)?;
+    let mut query = sqlx::query(AssertSqlSafe(sql.to_string())).bind(tenant.0);
+    if let Some(id) = owner {
+        query = query.bind(id);
+    }
+    let rows = query.fetch_all(&store.pool).await.map_err(storage)?;
     group_links(rows)
 }

@@ -23,14 +23,14 @@ pub(super) async fn controls(store: &Store, tenant: TenantId) -> StorageResult<R
         store,
         "SELECT l.control_id, r.id, r.ref, r.title FROM risk_controls l JOIN risks r ON r.id = l.risk_id \
          WHERE l.tenant_id = $1 ORDER BY r.ref",
-        tenant,
+        tenant, None
     )
     .await?;
     let mut kris = links(
         store,
         "SELECT l.control_id, k.id, k.slug, k.name FROM kri_controls l JOIN kris k ON k.id = l.kri_id \
          WHERE l.tenant_id = $1 ORDER BY k.slug",
-        tenant,
+        tenant, None
     )
     .await?;
     rows.into_iter()

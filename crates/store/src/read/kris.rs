@@ -1,46 +1,90 @@
 //! KRIs with their links, and their observation history.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use draxis_domain::StorageResult;
 use draxis_domain::TenantId;
 use draxis_domain::entities::{Kri, Link, ObservationRecord};
+use draxis_domain::ids::IdKind;
 use draxis_domain::repository::Rows;
 use draxis_protocol::types::{Direction, Frequency};
+use sqlx::AssertSqlSafe;
+use sqlx::any::AnyRow;
 
 use super::columns::{get, links};
 use crate::Store;
 use crate::rows::{list, storage, time, wire};
 
-/// The tenant's KRIs, in id order, with their source, outcome, risks and controls.
-pub(super) async fn kris(store: &Store, tenant: TenantId) -> StorageResult<Rows<Kri>> {
-    let rows = sqlx::query(
-        "SELECT k.id, k.slug, k.name, k.description, k.category, k.unit, k.direction, k.warn, k.critical, \
+const KRI_COLUMNS: &str = "SELECT k.id, k.slug, k.name, k.description, k.category, k.unit, k.direction, k.warn, k.critical, \
                 k.frequency, k.owner, k.aliases, k.source_integration_id, i.name AS source_name, \
                 k.current_value, k.current_observed_at, o.id AS outcome_id, o.ref AS outcome_ref, o.name AS outcome_name \
          FROM kris k \
          LEFT JOIN integrations i ON i.id = k.source_integration_id AND i.tenant_id = k.tenant_id \
          LEFT JOIN outcomes o ON o.id = k.outcome_id AND o.tenant_id = k.tenant_id \
-         WHERE k.tenant_id = $1 ORDER BY k.id",
+         WHERE k.tenant_id = $1";
+const RISK_LINKS: &str = "SELECT l.kri_id, r.id, r.ref, r.title FROM kri_risks l JOIN risks r ON r.id = l.risk_id \
+         WHERE l.tenant_id = $1";
+const CONTROL_LINKS: &str = "SELECT l.kri_id, c.id, c.ref, c.name FROM kri_controls l JOIN controls c ON c.id = l.control_id \
+         WHERE l.tenant_id = $1";
+
+/// The tenant's KRIs, in id order, with their source, outcome, risks and controls.
+pub(super) async fn kris(store: &Store, tenant: TenantId) -> StorageResult<Rows<Kri>> {
+    let rows = sqlx::query(AssertSqlSafe(format!("{KRI_COLUMNS} ORDER BY k.id")))
+        .bind(tenant.0)
+        .fetch_all(&store.pool)
+        .await
+        .map_err(storage)?;
+    let risks = links(store, &format!("{RISK_LINKS} ORDER BY r.ref"), tenant, None).await?;
+    let controls = links(
+        store,
+        &format!("{CONTROL_LINKS} ORDER BY c.ref"),
+        tenant,
+        None,
     )
+    .await?;
+    assemble(rows, risks, controls).map(Arc::new)
+}
+
+/// The KRI whose public id (`kri_12`) or slug (any case) is `key`, with its links.
+pub(super) async fn kri(store: &Store, tenant: TenantId, key: &str) -> StorageResult<Option<Kri>> {
+    let key = key.trim();
+    let id = IdKind::Kri.parse(key).unwrap_or(-1);
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "{KRI_COLUMNS} AND (k.id = $2 OR LOWER(k.slug) = LOWER($3)) ORDER BY k.id LIMIT 1"
+    )))
     .bind(tenant.0)
-    .fetch_all(&store.pool)
+    .bind(id)
+    .bind(key)
+    .fetch_optional(&store.pool)
     .await
     .map_err(storage)?;
-    let mut risks = links(
+    let Some(row) = row else { return Ok(None) };
+    let id: i64 = get(&row, "id")?;
+    let owner = Some(id);
+    let risks = links(
         store,
-        "SELECT l.kri_id, r.id, r.ref, r.title FROM kri_risks l JOIN risks r ON r.id = l.risk_id \
-         WHERE l.tenant_id = $1 ORDER BY r.ref",
+        &format!("{RISK_LINKS} AND l.kri_id = $2 ORDER BY r.ref"),
         tenant,
+        owner,
     )
     .await?;
-    let mut controls = links(
+    let controls = links(
         store,
-        "SELECT l.kri_id, c.id, c.ref, c.name FROM kri_controls l JOIN controls c ON c.id = l.control_id \
-         WHERE l.tenant_id = $1 ORDER BY c.ref",
+        &format!("{CONTROL_LINKS} AND l.kri_id = $2 ORDER BY c.ref"),
         tenant,
+        owner,
     )
     .await?;
+    Ok(assemble(vec![row], risks, controls)?.pop())
+}
+
+/// KRI rows and their grouped links, as entities.
+fn assemble(
+    rows: Vec<AnyRow>,
+    mut risks: HashMap<i64, Vec<Link>>,
+    mut controls: HashMap<i64, Vec<Link>>,
+) -> StorageResult<Vec<Kri>> {
     rows.into_iter()
         .map(|row| {
             let id: i64 = get(&row, "id")?;
@@ -83,8 +127,7 @@ pub(super) async fn kris(store: &Store, tenant: TenantId) -> StorageResult<Rows<
                 controls: controls.remove(&id).unwrap_or_default(),
             })
         })
-        .collect::<StorageResult<Vec<_>>>()
-        .map(Arc::new)
+        .collect()
 }
 
 /// A KRI's newest `limit` observations, newest first.

@@ -41,6 +41,10 @@ impl RiskRepository for Store {
         kris::kris(self, tenant).await
     }
 
+    async fn kri(&self, tenant: TenantId, key: &str) -> StorageResult<Option<Kri>> {
+        kris::kri(self, tenant, key).await
+    }
+
     async fn kri_history(
         &self,
         tenant: TenantId,

@@ -8,7 +8,6 @@ use draxis_domain::entities::Outcome;
 use draxis_domain::repository::Rows;
 
 use super::columns::{get, links};
-use super::simulations::latest_simulated_losses;
 use crate::Store;
 use crate::rows::storage;
 
@@ -23,10 +22,9 @@ pub(super) async fn outcomes(store: &Store, tenant: TenantId) -> StorageResult<R
         store,
         "SELECT l.outcome_id, r.id, r.ref, r.title FROM risk_outcomes l JOIN risks r ON r.id = l.risk_id \
          WHERE l.tenant_id = $1 ORDER BY r.ref",
-        tenant,
+        tenant, None
     )
     .await?;
-    let latest = latest_simulated_losses(store, tenant, "outcome_id").await?;
     rows.into_iter()
         .map(|row| {
             let id: i64 = get(&row, "id")?;
@@ -38,7 +36,7 @@ pub(super) async fn outcomes(store: &Store, tenant: TenantId) -> StorageResult<R
                 owner: get(&row, "owner")?,
                 loss_tolerance: get(&row, "loss_tolerance")?,
                 currency: get(&row, "currency")?,
-                latest_simulated_annual_loss: latest.get(&id).copied(),
+                latest_simulated_annual_loss: get(&row, "latest_simulated_annual_loss")?,
                 risks: risks.remove(&id).unwrap_or_default(),
             })
         })

@@ -9,7 +9,6 @@ use draxis_domain::repository::Rows;
 use draxis_protocol::types::RiskStatus;
 
 use super::columns::{get, links, small};
-use super::simulations::latest_simulated_losses;
 use crate::Store;
 use crate::rows::{storage, wire};
 
@@ -24,7 +23,7 @@ pub(super) async fn risks(store: &Store, tenant: TenantId) -> StorageResult<Rows
         store,
         "SELECT l.risk_id, o.id, o.ref, o.name FROM risk_outcomes l JOIN outcomes o ON o.id = l.outcome_id \
          WHERE l.tenant_id = $1 ORDER BY o.ref",
-        tenant,
+        tenant, None
     )
     .await?;
     let mut kris = links(
@@ -32,16 +31,16 @@ pub(super) async fn risks(store: &Store, tenant: TenantId) -> StorageResult<Rows
         "SELECT l.risk_id, k.id, k.slug, k.name FROM kri_risks l JOIN kris k ON k.id = l.kri_id \
          WHERE l.tenant_id = $1 ORDER BY k.slug",
         tenant,
+        None,
     )
     .await?;
     let mut controls = links(
         store,
         "SELECT l.risk_id, c.id, c.ref, c.name FROM risk_controls l JOIN controls c ON c.id = l.control_id \
          WHERE l.tenant_id = $1 ORDER BY c.ref",
-        tenant,
+        tenant, None
     )
     .await?;
-    let latest = latest_simulated_losses(store, tenant, "risk_id").await?;
     rows.into_iter()
         .map(|row| {
             let id: i64 = get(&row, "id")?;
@@ -70,7 +69,7 @@ pub(super) async fn risks(store: &Store, tenant: TenantId) -> StorageResult<Rows
                 loss_magnitude_low: get(&row, "loss_low")?,
                 loss_magnitude_high: get(&row, "loss_high")?,
                 currency: get(&row, "currency")?,
-                latest_simulated_annual_loss: latest.get(&id).copied(),
+                latest_simulated_annual_loss: get(&row, "latest_simulated_annual_loss")?,
                 outcomes: outcomes.remove(&id).unwrap_or_default(),
                 kris: kris.remove(&id).unwrap_or_default(),
                 controls: controls.remove(&id).unwrap_or_default(),

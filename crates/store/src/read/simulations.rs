@@ -1,14 +1,12 @@
-//! Simulation runs, and the latest simulated loss per risk or outcome.
+//! Simulation runs.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use draxis_domain::StorageResult;
 use draxis_domain::TenantId;
 use draxis_domain::entities::{Link, Simulation};
 use draxis_domain::repository::Rows;
-use draxis_protocol::types::{SimulationResults, SimulationStatus};
-use sqlx::AssertSqlSafe;
+use draxis_protocol::types::SimulationStatus;
 
 use super::columns::get;
 use crate::Store;
@@ -70,31 +68,4 @@ pub(super) async fn simulations(
         })
         .collect::<StorageResult<Vec<_>>>()
         .map(Arc::new)
-}
-
-/// Mean annual loss of the latest completed simulation per risk or outcome.
-pub(super) async fn latest_simulated_losses(
-    store: &Store,
-    tenant: TenantId,
-    subject: &str,
-) -> StorageResult<HashMap<i64, f64>> {
-    let sql = format!(
-        "SELECT s.{subject}, s.results FROM simulations s WHERE s.tenant_id = $1 AND s.status = 'completed' \
-         AND s.{subject} IS NOT NULL AND s.id = (SELECT MAX(id) FROM simulations x WHERE x.tenant_id = s.tenant_id \
-         AND x.{subject} = s.{subject} AND x.status = 'completed')"
-    );
-    let rows = sqlx::query(AssertSqlSafe(sql))
-        .bind(tenant.0)
-        .fetch_all(&store.pool)
-        .await
-        .map_err(storage)?;
-    let mut losses = HashMap::new();
-    for row in rows {
-        let json: Option<String> = get(&row, 1)?;
-        let Some(json) = json else { continue };
-        let results: SimulationResults = serde_json::from_str(&json)
-            .map_err(|_| corrupt("simulations.results", json.clone()))?;
-        losses.insert(get::<i64>(&row, 0)?, results.mean_annual_loss);
-    }
-    Ok(losses)
 }

@@ -213,7 +213,9 @@ impl Crate {
                 .flat_map(|marker| code.match_indices(marker).map(|(at, m)| at + m.len()));
             for start in exported {
                 let mut tree = Vec::new();
-                let chars: Vec<char> = code[start..].chars().collect();
+                // A `use` ends at its semicolon: read only that far.
+                let statement = code[start..].split(';').next().unwrap_or_default();
+                let chars: Vec<char> = statement.chars().collect();
                 read_tree(&chars, 0, &mut Vec::new(), &mut tree);
                 for path in tree {
                     let Some(name) = path.last().cloned() else {

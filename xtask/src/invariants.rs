@@ -24,6 +24,21 @@ const FORBIDDEN: &[(&str, &[&str], &str)] = &[
         "the contract is pure data",
     ),
     (
+        "draxis-register",
+        &[
+            "tokio",
+            "sqlx",
+            "rmcp",
+            "axum",
+            "hyper",
+            "draxis-auth",
+            "draxis-domain",
+            "draxis-store",
+            "draxis-transport",
+        ],
+        "a register file is data: its formats and rules know no storage, HTTP or MCP",
+    ),
+    (
         "draxis-auth",
         &["tokio", "sqlx", "rmcp", "axum", "hyper"],
         "auth logic does no IO of its own",

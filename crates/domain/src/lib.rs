@@ -8,6 +8,7 @@ pub mod entities;
 pub mod error;
 pub mod ids;
 pub mod paging;
+pub mod register;
 pub mod repository;
 pub mod rules;
 pub mod simulations;

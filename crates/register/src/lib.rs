@@ -18,4 +18,4 @@ pub use model::{
     Risk, Vendor, VendorAssessment,
 };
 pub use problem::{Location, Problem, Problems};
-pub use report::{Change, ChangeKind, Counts, Entity, ImportOptions, ImportReport};
+pub use report::{AlsoDeleted, Change, ChangeKind, Counts, Entity, ImportOptions, ImportReport};

@@ -15,10 +15,10 @@ pub(crate) fn options() -> Options {
             max_events: 20_000_000,
             max_nodes: 8_000_000,
             max_depth: 32,
-            max_aliases: 10_000,
-            max_anchors: 10_000,
+            max_aliases: 1_000,
+            max_anchors: 1_000,
             max_documents: 1,
-            max_recorded_anchor_bytes: 1024 * 1024,
+            max_recorded_anchor_bytes: 64 * 1024,
         },
         alias_limits: serde_saphyr::alias_limits! {
             max_total_replayed_events: 100_000,
@@ -53,10 +53,13 @@ fn parse_problem(file: &str, error: &Error) -> Problem {
 
 /// The parser's message, without its own location suffix, and what to do about it.
 fn advice(error: &Error) -> String {
+    if let Error::DuplicateMappingKey { key, .. } = error {
+        let key = key.as_deref().unwrap_or("a key");
+        return format!("`{key}` appears twice in this mapping; keep only one of the two entries");
+    }
     let text = error.to_string();
     let text = strip_location(&text);
     let what_to_do = match error {
-        Error::DuplicateMappingKey { .. } => "keep only one of the two entries",
         Error::Budget { .. }
         | Error::AliasReplayLimitExceeded { .. }
         | Error::AliasExpansionLimitExceeded { .. }
@@ -72,10 +75,15 @@ fn advice(error: &Error) -> String {
             "add the field (docs/register.md lists the required fields)"
         }
         Error::SerdeUnknownVariant { .. } => "use one of the values listed",
+        Error::ExternalMessage { .. } => {
+            "the YAML or JSON is malformed here (an unclosed quote or bracket, a bad indent, or a file cut short); fix it"
+        }
         Error::MultipleDocuments { .. } => {
             "put the whole register in one document (remove the `---` separators)"
         }
-        _ => "correct the document here (docs/register.md describes the format)",
+        _ => {
+            "the value here does not fit the field; correct it (docs/register.md gives each field's type)"
+        }
     };
     format!("{text}; {what_to_do}")
 }

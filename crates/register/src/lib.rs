@@ -14,6 +14,7 @@ pub mod files;
 pub mod input;
 pub mod model;
 pub mod problem;
+mod read;
 pub mod report;
 pub mod rules;
 mod spans;
@@ -27,6 +28,7 @@ pub use model::{
     Risk, Vendor, VendorAssessment,
 };
 pub use problem::{Location, Problem, Problems};
+pub use read::read_register;
 pub use report::{Change, ChangeKind, Counts, Entity, ImportOptions, ImportReport};
 pub use rules::catalogs::{is_attack_technique, is_nist_csf_subcategory, nist_csf_subcategories};
 pub use rules::fields::is_slug;

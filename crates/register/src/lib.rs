@@ -7,6 +7,7 @@
 //! beyond reading what it is handed, and knows nothing of storage: `draxis-store` turns a
 //! validated register into one transaction and answers with an [`ImportReport`].
 
+pub mod checks;
 pub mod input;
 pub mod model;
 pub mod problem;

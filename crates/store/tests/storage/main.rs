@@ -14,6 +14,7 @@ mod drop_zone;
 mod oauth;
 mod people;
 mod queries;
+mod register_edits;
 mod seeding;
 mod simulations;
 mod tenants;

@@ -12,6 +12,7 @@ mod hostile_web;
 mod http_edge;
 mod limits;
 mod oauth_replay;
+mod register_console;
 mod sign_in_throttle;
 mod web;
 

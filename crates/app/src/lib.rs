@@ -15,6 +15,7 @@ use draxis_auth::server::{AuthorizationConfig, RegistrationLimits};
 use draxis_auth::{AuthorizationServer, TokenVerifier};
 use draxis_domain::RiskQueries;
 use draxis_domain::cache::CachedRepository;
+use draxis_domain::register_edits::RegisterEditor;
 use draxis_domain::simulations::SimulationService;
 use draxis_dropzone::{BuiltinExtractor, DropZone, DropZoneLimits};
 use draxis_outbound::{AddressPolicy, HttpsClientMetadata, PlainHttp};
@@ -95,6 +96,9 @@ pub struct App {
     pub queries: RiskQueries,
     pub dropzone: DropZone,
     pub simulations: SimulationService,
+    /// Hand edits of the register: checked, written with their audit event, and the
+    /// read cache told.
+    pub register: RegisterEditor,
     pub verifier: Arc<TokenVerifier>,
     pub authz: AuthorizationServer,
     /// The process's counters; `/metrics` reads the store's pool and queue when scraped.
@@ -151,6 +155,7 @@ impl App {
             metrics: Metrics::new(Some(store_sampler(store.clone()))),
             queries: RiskQueries::new(cache.clone()),
             simulations: SimulationService::new(cache.clone(), Arc::new(store.clone())),
+            register: RegisterEditor::new(cache.clone(), Arc::new(store.clone()), cache.clone()),
             dropzone,
             verifier,
             authz,
@@ -169,6 +174,7 @@ impl App {
             authz: self.authz.clone(),
             audit: Arc::new(self.store.clone()),
             metrics: self.metrics.clone(),
+            register: self.register.clone(),
         };
         draxis_transport::router(state, &self.http)
     }

@@ -66,6 +66,8 @@ struct KriPage {
     status: &'static str,
     status_class: &'static str,
     value: String,
+    /// The current value as a plain number (empty when none), for scripts and tests.
+    raw_value: String,
     observed: String,
     links: Vec<String>,
     history: Vec<HistoryRow>,
@@ -152,6 +154,10 @@ pub(super) async fn kri_page(
                 || "no value yet".into(),
                 |v| format!("{} {}", number(v), summary.unit),
             ),
+            raw_value: summary
+                .current_value
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
             observed: when(summary.last_observed_at.map(|t| t.timestamp_millis())),
             links,
             history,

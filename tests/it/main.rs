@@ -13,6 +13,7 @@ mod http_edge;
 mod limits;
 mod oauth_replay;
 mod register;
+mod register_console;
 mod sign_in_throttle;
 mod web;
 

@@ -16,6 +16,7 @@ use draxis_auth::{AuthorizationServer, TokenVerifier};
 use draxis_domain::RiskQueries;
 use draxis_domain::cache::CachedRepository;
 use draxis_domain::register::RegisterService;
+use draxis_domain::register_edits::RegisterEditor;
 use draxis_domain::simulations::SimulationService;
 use draxis_dropzone::{BuiltinExtractor, DropZone, DropZoneLimits};
 use draxis_outbound::{AddressPolicy, HttpsClientMetadata, PlainHttp};
@@ -98,6 +99,9 @@ pub struct App {
     pub simulations: SimulationService,
     /// Register import and export; a committed import drops the tenant's cached lists.
     pub register: RegisterService,
+    /// Hand edits of the register: checked, written with their audit event, and the
+    /// read cache told.
+    pub register_edits: RegisterEditor,
     pub verifier: Arc<TokenVerifier>,
     pub authz: AuthorizationServer,
     /// The process's counters; `/metrics` reads the store's pool and queue when scraped.
@@ -155,6 +159,11 @@ impl App {
             queries: RiskQueries::new(cache.clone()),
             simulations: SimulationService::new(cache.clone(), Arc::new(store.clone())),
             register: RegisterService::new(Arc::new(store.clone()), cache.clone()),
+            register_edits: RegisterEditor::new(
+                cache.clone(),
+                Arc::new(store.clone()),
+                cache.clone(),
+            ),
             dropzone,
             verifier,
             authz,
@@ -173,6 +182,7 @@ impl App {
             authz: self.authz.clone(),
             audit: Arc::new(self.store.clone()),
             metrics: self.metrics.clone(),
+            register: self.register_edits.clone(),
         };
         draxis_transport::router(state, &self.http)
     }

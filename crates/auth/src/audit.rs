@@ -133,6 +133,7 @@ pub fn credential_id(credential: &Credential) -> String {
     match credential {
         Credential::Pat { token_id, .. } => format!("pat:{token_id}"),
         Credential::OAuth { grant_id, .. } => format!("grant:{grant_id}"),
+        Credential::Session { session_id, .. } => format!("session:{session_id}"),
     }
 }
 

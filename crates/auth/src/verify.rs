@@ -37,6 +37,12 @@ pub enum Credential {
         user_email: String,
         client_name: String,
     },
+    /// A signed-in console session (the web console reading on its user's behalf).
+    Session {
+        session_id: i64,
+        user_id: i64,
+        user_email: String,
+    },
 }
 
 impl Principal {
@@ -44,11 +50,12 @@ impl Principal {
     pub fn pat_id(&self) -> Option<i64> {
         match self.credential {
             Credential::Pat { token_id, .. } => Some(token_id),
-            Credential::OAuth { .. } => None,
+            Credential::OAuth { .. } | Credential::Session { .. } => None,
         }
     }
 
-    /// Who acted, for the audit trail: `token:12 (name)` or `oauth:3 (client for email)`.
+    /// Who acted, for the audit trail: `token:12 (name)`, `oauth:3 (client for email)` or
+    /// `user:email` (a console session).
     pub fn audit_label(&self) -> String {
         match &self.credential {
             Credential::Pat { token_id, name } => format!("token:{token_id} ({name})"),
@@ -58,6 +65,7 @@ impl Principal {
                 client_name,
                 ..
             } => format!("oauth:{grant_id} ({client_name} for {user_email})"),
+            Credential::Session { user_email, .. } => format!("user:{user_email}"),
         }
     }
 
@@ -411,6 +419,8 @@ impl TokenVerifier {
         let key = match principal.credential {
             Credential::Pat { token_id, .. } => (false, token_id),
             Credential::OAuth { grant_id, .. } => (true, grant_id),
+            // Console pages are not tool calls of a token or grant.
+            Credential::Session { .. } => return,
         };
         let mut pending = self.pending_calls.lock().unwrap_or_else(|e| e.into_inner());
         *pending.entry(key).or_insert(0) += 1;

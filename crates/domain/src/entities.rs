@@ -75,6 +75,8 @@ pub struct ObservationRecord {
     pub artifact_id: Option<i64>,
     pub extraction_id: Option<i64>,
     pub confidence: Option<f64>,
+    /// A manual observation's note.
+    pub note: Option<String>,
 }
 
 /// Likelihood and impact, 1-5 each.

@@ -9,6 +9,7 @@ pub mod error;
 pub mod ids;
 pub mod paging;
 pub mod register;
+pub mod register_edits;
 pub mod repository;
 pub mod rules;
 pub mod simulations;

@@ -11,6 +11,7 @@
 pub mod csv;
 mod document;
 pub mod files;
+pub mod checks;
 pub mod input;
 pub mod model;
 pub mod problem;

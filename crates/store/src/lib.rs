@@ -11,6 +11,7 @@ mod audit;
 mod dropzone;
 mod read;
 mod register;
+mod register_edits;
 mod rows;
 mod seed;
 mod simulations;

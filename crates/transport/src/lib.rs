@@ -30,6 +30,7 @@ use axum::Router;
 use axum::routing::{get, post};
 use draxis_auth::{AuditLog, AuthorizationServer, TokenVerifier};
 use draxis_domain::RiskQueries;
+use draxis_domain::register_edits::RegisterEditor;
 use draxis_dropzone::DropZone;
 use rmcp::transport::streamable_http_server::session::never::NeverSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
@@ -53,6 +54,8 @@ pub struct AppState {
     pub audit: Arc<dyn AuditLog>,
     /// Counters for `/metrics` (served by [`metrics_router`]).
     pub metrics: Metrics,
+    /// Hand edits of the register (the console's edit forms).
+    pub register: RegisterEditor,
 }
 
 impl AppState {
@@ -259,6 +262,43 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
             get(web::console::band::show).post(web::console::band::set),
         )
         .route("/settings/audit", get(web::console::audit::show))
+        .route("/register", get(web::console::register::home))
+        .route("/register/kris", get(web::console::register::kris::show))
+        .route(
+            "/register/kris/{slug}",
+            get(web::console::register::kri::show).post(web::console::register::edit::edit_kri),
+        )
+        .route(
+            "/register/kris/{slug}/observations",
+            post(web::console::register::edit::record_observation),
+        )
+        .route("/register/risks", get(web::console::register::risks::show))
+        .route(
+            "/register/risks/{key}",
+            get(web::console::register::records::show_risk)
+                .post(web::console::register::records::edit_risk),
+        )
+        .route(
+            "/register/controls",
+            get(web::console::register::controls::show),
+        )
+        .route(
+            "/register/controls/{key}",
+            get(web::console::register::records::show_control)
+                .post(web::console::register::records::edit_control),
+        )
+        .route(
+            "/register/outcomes",
+            get(web::console::register::outcomes::show),
+        )
+        .route(
+            "/register/vendors",
+            get(web::console::register::vendors::show),
+        )
+        .route(
+            "/register/assets",
+            get(web::console::register::assets::show),
+        )
         .route("/static/console.css", get(web::console::assets::stylesheet))
         .route("/static/console.js", get(web::console::assets::script))
         .layer(cap_forms)

@@ -154,6 +154,8 @@ pub(crate) async fn limit_mcp(
     let key = match principal.credential {
         Credential::Pat { token_id, .. } => CredentialKey::Pat(token_id),
         Credential::OAuth { grant_id, .. } => CredentialKey::Grant(grant_id),
+        // The bearer layer never hands a session to /api/mcp.
+        Credential::Session { .. } => return next.run(request).await,
     };
     let over_credential = limiters
         .per_credential

@@ -104,5 +104,6 @@ fn observation(record: ObservationRecord) -> Observation {
         artifact_id: record.artifact_id.map(|id| IdKind::Artifact.format(id)),
         extraction_id: record.extraction_id.map(|id| IdKind::Extraction.format(id)),
         confidence: record.confidence,
+        note: record.note,
     }
 }

@@ -4,7 +4,7 @@ use draxis_auth::Principal;
 use draxis_protocol::tools::ListControls;
 use draxis_protocol::types::*;
 
-use super::{Handle, RiskQueries, count, link_refs, num, text};
+use super::{Handle, RiskQueries, contains, count, link_refs, needle, num, text};
 use crate::entities::Control;
 use crate::error::{ToolError, ToolResult};
 use crate::ids::IdKind;
@@ -33,6 +33,7 @@ impl Handle<ListControls> for RiskQueries {
                 "technique must be a MITRE ATT&CK technique id such as T1566 or T1566.001; you sent `{t}`"
             )));
         }
+        let needle = needle(args.text.as_deref());
         let controls = self.repo.controls(principal.tenant_id).await?;
         let matching: Vec<&Control> = controls
             .iter()
@@ -48,6 +49,14 @@ impl Handle<ListControls> for RiskQueries {
                     c.attack_techniques
                         .iter()
                         .any(|id| id == t || id.strip_prefix(t).is_some_and(|r| r.starts_with('.')))
+                })
+            })
+            .filter(|c| {
+                needle.as_deref().is_none_or(|n| {
+                    contains(&c.r#ref, n)
+                        || contains(&c.name, n)
+                        || contains(&c.category, n)
+                        || contains(&c.owner, n)
                 })
             })
             .collect();

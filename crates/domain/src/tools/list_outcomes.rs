@@ -6,7 +6,7 @@ use draxis_auth::Principal;
 use draxis_protocol::tools::ListOutcomes;
 use draxis_protocol::types::*;
 
-use super::{Handle, RiskQueries, link_refs, text};
+use super::{Handle, RiskQueries, contains, link_refs, needle, text};
 use crate::entities::Outcome;
 use crate::error::ToolResult;
 use crate::ids::IdKind;
@@ -26,6 +26,7 @@ impl Handle<ListOutcomes> for RiskQueries {
         principal: &Principal,
         args: ListOutcomesArgs,
     ) -> ToolResult<OutcomePage> {
+        let needle = needle(args.text.as_deref());
         let outcomes = self.repo.outcomes(principal.tenant_id).await?;
         let (risks, scores) = self.scored_risks(principal.tenant_id).await?;
         let standing: HashMap<i64, RiskStanding<'_>> = risks
@@ -50,6 +51,14 @@ impl Handle<ListOutcomes> for RiskQueries {
             .filter(|(_, own)| {
                 args.status
                     .is_none_or(|s| rules::outcome_status(own.iter().map(|r| r.rating)) == s)
+            })
+            .filter(|(o, _)| {
+                needle.as_deref().is_none_or(|n| {
+                    contains(&o.r#ref, n)
+                        || contains(&o.name, n)
+                        || contains(&o.description, n)
+                        || contains(&o.owner, n)
+                })
             })
             .collect();
         let page = paginate(

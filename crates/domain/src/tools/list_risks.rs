@@ -8,7 +8,7 @@ use draxis_auth::{Principal, TenantId};
 use draxis_protocol::tools::ListRisks;
 use draxis_protocol::types::*;
 
-use super::{Handle, RiskQueries, count, link_refs, num, text};
+use super::{Handle, RiskQueries, contains, count, link_refs, needle, num, text};
 use crate::entities::{LikelihoodImpact, Risk};
 use crate::error::{ToolError, ToolResult};
 use crate::ids::IdKind;
@@ -79,6 +79,7 @@ impl Handle<ListRisks> for RiskQueries {
             .await?;
         let category = args.category.as_deref().map(|c| c.trim().to_lowercase());
         let owner = args.owner.as_deref().map(|o| o.trim().to_lowercase());
+        let needle = needle(args.text.as_deref());
         let (risks, scores) = self.scored_risks(principal.tenant_id).await?;
         let matching: Vec<(&Risk, RiskScore)> = risks
             .iter()
@@ -100,6 +101,14 @@ impl Handle<ListRisks> for RiskQueries {
                     .is_none_or(|o| r.outcomes.iter().any(|l| l.id == o.id))
             })
             .filter(|(_, s)| args.min_score.is_none_or(|m| s.score >= m))
+            .filter(|(r, _)| {
+                needle.as_deref().is_none_or(|n| {
+                    contains(&r.r#ref, n)
+                        || contains(&r.title, n)
+                        || contains(&r.description, n)
+                        || contains(&r.category, n)
+                })
+            })
             .collect();
         let sort = args.sort.unwrap_or(RiskSort::Score);
         let page = paginate(

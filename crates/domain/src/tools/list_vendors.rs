@@ -5,7 +5,7 @@ use draxis_auth::Principal;
 use draxis_protocol::tools::ListVendors;
 use draxis_protocol::types::*;
 
-use super::{Handle, RiskQueries, num, text};
+use super::{Handle, RiskQueries, contains, needle, num, text};
 use crate::entities::Vendor;
 use crate::error::{ToolError, ToolResult};
 use crate::ids::IdKind;
@@ -21,6 +21,7 @@ impl Handle<ListVendors> for RiskQueries {
             )));
         }
         let today = Utc::now().date_naive();
+        let needle = needle(args.text.as_deref());
         let vendors = self.repo.vendors(principal.tenant_id).await?;
         let matching: Vec<&Vendor> = vendors
             .iter()
@@ -30,6 +31,11 @@ impl Handle<ListVendors> for RiskQueries {
                 args.assessment_due_within_days.is_none_or(|days| {
                     (v.next_assessment_due - today).num_days() <= i64::from(days)
                 })
+            })
+            .filter(|v| {
+                needle
+                    .as_deref()
+                    .is_none_or(|n| contains(&v.name, n) || contains(&v.category, n))
             })
             .collect();
         let sort = args.sort.unwrap_or(VendorSort::Criticality);

@@ -125,3 +125,14 @@ fn num(value: f64) -> KeyPart {
 fn text(value: &str) -> KeyPart {
     KeyPart::Text(value.to_lowercase())
 }
+
+/// A text filter as matched: trimmed and lower-cased, `None` when empty.
+fn needle(text: Option<&str>) -> Option<String> {
+    text.map(|t| t.trim().to_lowercase())
+        .filter(|t| !t.is_empty())
+}
+
+/// Whether `haystack` contains the lower-cased `needle`, ignoring case.
+fn contains(haystack: &str, needle: &str) -> bool {
+    haystack.to_lowercase().contains(needle)
+}

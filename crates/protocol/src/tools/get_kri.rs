@@ -50,6 +50,9 @@ pub struct Observation {
     pub extraction_id: Option<String>,
     /// Extractor confidence in [0,1] when extracted.
     pub confidence: Option<f64>,
+    /// What the person who entered a manual value wrote about it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 wire_enum!(

@@ -38,6 +38,9 @@ pub struct ListControlsArgs {
     /// Only controls mitigating this MITRE ATT&CK technique (T1566 also matches T1566.001).
     #[serde(default)]
     pub technique: Option<String>,
+    /// Case-insensitive text found in ref, name, category or owner.
+    #[serde(default)]
+    pub text: Option<String>,
     /// Order of results (default `effectiveness`).
     #[serde(default)]
     pub sort: Option<ControlSort>,

@@ -29,6 +29,9 @@ pub struct ListOutcomesArgs {
     /// Only outcomes with this rolled-up status.
     #[serde(default)]
     pub status: Option<Rating>,
+    /// Case-insensitive text found in ref, name, description or owner.
+    #[serde(default)]
+    pub text: Option<String>,
     /// Items per page, 1-200 (default 25).
     #[serde(default)]
     pub limit: Option<u32>,

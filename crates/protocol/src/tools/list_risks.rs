@@ -41,6 +41,9 @@ pub struct ListRisksArgs {
     /// Only risks whose current score is at least this (1-25).
     #[serde(default)]
     pub min_score: Option<u32>,
+    /// Case-insensitive text found in ref, title, description or category.
+    #[serde(default)]
+    pub text: Option<String>,
     /// Order of results (default `score`).
     #[serde(default)]
     pub sort: Option<RiskSort>,

@@ -35,6 +35,9 @@ pub struct ListVendorsArgs {
     /// Only vendors whose next assessment is due within this many days (overdue included).
     #[serde(default)]
     pub assessment_due_within_days: Option<u32>,
+    /// Case-insensitive text found in name or category.
+    #[serde(default)]
+    pub text: Option<String>,
     /// Order of results (default `criticality`).
     #[serde(default)]
     pub sort: Option<VendorSort>,

@@ -138,7 +138,7 @@ pub(super) async fn kri_history(
     limit: u32,
 ) -> StorageResult<Vec<ObservationRecord>> {
     let rows = sqlx::query(
-        "SELECT value, observed_at, source, artifact_id, extraction_id, confidence FROM kri_observations \
+        "SELECT value, observed_at, source, artifact_id, extraction_id, confidence, note FROM kri_observations \
          WHERE tenant_id = $1 AND kri_id = $2 ORDER BY observed_at DESC, id DESC LIMIT $3",
     )
     .bind(tenant.0)
@@ -156,6 +156,7 @@ pub(super) async fn kri_history(
                 artifact_id: get(&row, "artifact_id")?,
                 extraction_id: get(&row, "extraction_id")?,
                 confidence: get(&row, "confidence")?,
+                note: get(&row, "note")?,
             })
         })
         .collect()

@@ -16,6 +16,7 @@ mod people;
 mod queries;
 mod register;
 mod register_sample;
+mod register_edits;
 mod seeding;
 mod simulations;
 mod tenants;

@@ -1,6 +1,7 @@
 //! The web console: sign in and out (`sign_in`), the tenant switch (`tenant`), API tokens
 //! (`tokens`), connected OAuth apps (`apps`), the Pending Extraction Review queue
-//! (`review`), the tenant's autonomy band (`band`), its audit trail (`audit`) and the
+//! (`review`), the register's tabs, records and edits (`register/`), the tenant's
+//! autonomy band (`band`), its audit trail (`audit`) and the
 //! stylesheet and script (`assets`). This file holds what the pages share: the signed-in extractors. A page
 //! handler takes [`SignedIn`] (the session and the role in the current tenant, or a
 //! redirect to the sign-in page) and a form handler [`SignedInForm`] (the same, plus a
@@ -10,6 +11,7 @@ pub(crate) mod apps;
 pub(crate) mod assets;
 pub(crate) mod audit;
 pub(crate) mod band;
+pub(crate) mod register;
 pub(crate) mod review;
 pub(crate) mod sign_in;
 pub(crate) mod tenant;
@@ -81,12 +83,13 @@ impl OptionalFromRequestParts<AppState> for Browser {
 
 /// The console pages a signed-out visitor returns to after signing in: the one the
 /// request's path lies under, else the first (the tenant switch returns to the tokens).
-const RETURN_PAGES: [&str; 5] = [
+const RETURN_PAGES: [&str; 6] = [
     "/settings/tokens",
     "/settings/apps",
     "/review",
     "/settings/band",
     "/settings/audit",
+    "/register",
 ];
 
 fn return_page(path: &str) -> &'static str {
@@ -272,6 +275,7 @@ mod tests {
             ("/review/7", "/review"),
             ("/settings/band", "/settings/band"),
             ("/settings/bandwidth", "/settings/tokens"),
+            ("/register/kris/patch_sla", "/register"),
         ] {
             assert_eq!(return_page(path), page, "{path}");
         }

@@ -14,6 +14,7 @@ mod limits;
 mod oauth_replay;
 mod register;
 mod register_console;
+mod register_upload;
 mod sign_in_throttle;
 mod web;
 

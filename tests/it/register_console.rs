@@ -16,7 +16,7 @@ use crate::web::{header, send};
 
 const ORIGIN: &str = "http://127.0.0.1:8080";
 
-async fn text(response: http::Response<Body>) -> String {
+pub(crate) async fn text(response: http::Response<Body>) -> String {
     let bytes = axum::body::to_bytes(response.into_body(), 1 << 22)
         .await
         .unwrap();
@@ -24,7 +24,7 @@ async fn text(response: http::Response<Body>) -> String {
 }
 
 /// Signs in through the form; answers the session cookie.
-async fn session(app: &TestApp, email: &str, password: &str) -> String {
+pub(crate) async fn session(app: &TestApp, email: &str, password: &str) -> String {
     let login = send(app, crate::web::get("/login")).await;
     let (nonce_cookie, nonce) = crate::web::login_nonce(&login);
     let body = serde_urlencoded::to_string([
@@ -50,7 +50,7 @@ async fn session(app: &TestApp, email: &str, password: &str) -> String {
         .to_string()
 }
 
-async fn page(app: &TestApp, cookie: &str, path: &str) -> (u16, String) {
+pub(crate) async fn page(app: &TestApp, cookie: &str, path: &str) -> (u16, String) {
     let request = Request::get(path)
         .header("host", "127.0.0.1:8080")
         .header("cookie", cookie)

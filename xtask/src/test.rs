@@ -261,11 +261,9 @@ fn end_to_end(
                 .env("CHROMIUM", chromium),
         )
         .with_context(|| format!("web console in Chromium on {engine}"))?;
-        // `--no-upload` until the register upload page lands (it needs the importer).
         run_command(
             Command::new("node")
                 .args(["tests/e2e/console_register.cjs", "--url", &server.base_url])
-                .arg("--no-upload")
                 .env("NODE_PATH", &node.modules)
                 .env("CHROMIUM", chromium),
         )

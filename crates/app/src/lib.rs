@@ -183,6 +183,7 @@ impl App {
             audit: Arc::new(self.store.clone()),
             metrics: self.metrics.clone(),
             register: self.register_edits.clone(),
+            register_import: self.register.clone(),
         };
         draxis_transport::router(state, &self.http)
     }

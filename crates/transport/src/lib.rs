@@ -30,6 +30,7 @@ use axum::Router;
 use axum::routing::{get, post};
 use draxis_auth::{AuditLog, AuthorizationServer, TokenVerifier};
 use draxis_domain::RiskQueries;
+use draxis_domain::register::RegisterService;
 use draxis_domain::register_edits::RegisterEditor;
 use draxis_dropzone::DropZone;
 use rmcp::transport::streamable_http_server::session::never::NeverSessionManager;
@@ -41,6 +42,7 @@ pub use jsonrpc::{EnvelopeError, check_message as check_jsonrpc_message};
 pub use limits::{FORM_BODY_LIMIT, Rate, RateLimits};
 pub use mcp::DraxisMcp;
 pub use metrics::{Metrics, Sampler, Samples};
+pub use web::console::register::UPLOAD_BODY_LIMIT;
 
 /// What the HTTP edge needs from the layers below.
 #[derive(Clone)]
@@ -56,6 +58,8 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Hand edits of the register (the console's edit forms).
     pub register: RegisterEditor,
+    /// Register import (the console's upload page: dry run, then Apply).
+    pub register_import: RegisterService,
 }
 
 impl AppState {
@@ -188,6 +192,9 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
         )
     };
     let cap_forms = axum::middleware::from_fn_with_state(FORM_BODY_LIMIT, limits::cap_body);
+    let held_uploads = axum::Extension(Arc::new(
+        web::console::register::held::HeldUploads::default(),
+    ));
     let oauth = Router::new()
         .route(
             "/.well-known/oauth-protected-resource",
@@ -299,9 +306,23 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
             "/register/assets",
             get(web::console::register::assets::show),
         )
+        .route(
+            "/register/upload/apply",
+            post(web::console::register::apply::apply),
+        )
         .route("/static/console.css", get(web::console::assets::stylesheet))
         .route("/static/console.js", get(web::console::assets::script))
         .layer(cap_forms)
+        // The one page above the form cap: register files, multipart, read by the handler
+        // up to `UPLOAD_BODY_LIMIT` (a larger body gets 413 and a sentence).
+        .route(
+            "/register/upload",
+            get(web::console::register::upload::show)
+                .post(web::console::register::upload::preview)
+                .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        // Uploads held between a dry run and its Apply, for this process.
+        .layer(held_uploads)
         .layer(axum::middleware::from_fn_with_state(
             state.served_over_https(),
             web::security_headers,

@@ -2,19 +2,27 @@
 //! `controls`, `outcomes`, `vendors`, `assets`), each a page of the same list tool the
 //! MCP clients call (so totals, filters and order agree), rendered by one template from a
 //! [`Listing`]; a KRI's page with its history (`kri`); a risk's or control's page
-//! (`records`); the edit posts of analysts and admins (`edit`, `forms`).
+//! (`records`); the edit posts of analysts and admins (`edit`, `forms`); the admins'
+//! upload of a register file: its dry run (`upload`, `upload_page`), the bytes held for
+//! the Apply (`held`) and the Apply (`apply`).
 //! This file holds what the tabs share: the console user as a read-only [`Principal`],
 //! the query string as a tool's arguments, and the list page.
 
+pub(crate) mod apply;
 pub(crate) mod assets;
 pub(crate) mod controls;
 pub(crate) mod edit;
 mod forms;
+pub(crate) mod held;
 pub(crate) mod kri;
 pub(crate) mod kris;
 pub(crate) mod outcomes;
 pub(crate) mod records;
 pub(crate) mod risks;
+pub(crate) mod upload;
+mod upload_page;
+
+pub use upload_page::UPLOAD_BODY_LIMIT;
 pub(crate) mod vendors;
 
 use std::collections::HashMap;

@@ -15,6 +15,7 @@ use commands::audit::AuditCommand;
 use commands::demo::DemoCommand;
 use commands::integration::IntegrationCommand;
 use commands::member::MemberCommand;
+use commands::register::RegisterCommand;
 use commands::review::ReviewCommand;
 use commands::simulate::SimulateArgs;
 use commands::tenant::TenantCommand;
@@ -73,11 +74,18 @@ enum Command {
     Member(MemberCommand),
     /// Run Monte Carlo loss simulations (FAIR) for a risk, an outcome, or all of them.
     Simulate(SimulateArgs),
+    /// A tenant's register as files (YAML, JSON, CSV): validate (docs/register.md).
+    #[command(subcommand)]
+    Register(RegisterCommand),
 }
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    // Validating files needs no database.
+    if let Command::Register(RegisterCommand::Validate(args)) = &cli.command {
+        return commands::register::validate_offline(args);
+    }
     match open_and_run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
@@ -115,6 +123,11 @@ async fn run(store: &Store, config: &AppConfig, command: Command) -> anyhow::Res
         Command::Member(command) => commands::member::run(&app, command).await?,
         Command::Integration(command) => commands::integration::run(&app, command).await?,
         Command::Audit(command) => commands::audit::run(&app, command).await?,
+        Command::Register(RegisterCommand::Validate(args)) => {
+            if commands::register::validate_offline(&args) != std::process::ExitCode::SUCCESS {
+                anyhow::bail!("the register has problems");
+            }
+        }
     }
     Ok(())
 }

@@ -8,10 +8,10 @@
 //! nothing of storage: `draxis-store` turns a validated register into one transaction and
 //! answers with an [`ImportReport`].
 
+pub mod checks;
 pub mod csv;
 mod document;
 pub mod files;
-pub mod checks;
 pub mod input;
 pub mod model;
 pub mod problem;

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import secrets
 import sys
 
 import httpx2
@@ -107,7 +108,7 @@ async def run(url: str, token: str, register: dict, simulated: bool) -> None:
             shown = f"{value:g}{unit}" if unit == "%" else f"{value:g}"
             submitted = await client.call_tool("submit_dropzone_artifact", {
                 "integrationId": zones[0]["id"],
-                "content": f"Monthly security report\n{alias}: {shown}\n",
+                "content": f"Monthly security report {secrets.token_hex(4)}\n{alias}: {shown}\n",
             })
             proposals = ((submitted.structured_content or {}).get("extraction") or {}).get("proposals") or []
             check(not submitted.is_error and any(p.get("kriSlug") == named["slug"] for p in proposals),

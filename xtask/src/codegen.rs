@@ -24,7 +24,18 @@ pub fn generate() -> Vec<(PathBuf, String)> {
             ));
         }
     }
+    files.push((
+        PathBuf::from("docs/schemas/register.schema.json"),
+        register_schema(),
+    ));
     files
+}
+
+/// The JSON Schema of a register file, from `draxis_register::Register`; YAML editors use
+/// it through `# yaml-language-server: $schema=...`.
+fn register_schema() -> String {
+    let schema = schemars::schema_for!(draxis_register::Register);
+    serde_json::to_string_pretty(schema.as_value()).unwrap_or_default() + "\n"
 }
 
 pub fn run(root: &Path, check: bool) -> anyhow::Result<()> {

@@ -277,8 +277,62 @@ fn end_to_end(
                 .with_context(|| format!("Claude Code OAuth login on {engine}"))?;
         }
     }
+    customer_register(python, binaries, &server, database)
+        .with_context(|| format!("a customer's own register on {engine}"))?;
     drop_zone(python, binaries, server, database, engine, &acme)
         .with_context(|| format!("Drop Zone end-to-end on {engine}"))
+}
+
+/// The register example from docs/ imported into a new tenant as a customer would, then
+/// read with the Python SDK, fed evidence naming an alias, and simulated with `--all`.
+fn customer_register(
+    python: &Path,
+    binaries: &Path,
+    server: &RunningServer,
+    database: &str,
+) -> anyhow::Result<()> {
+    const REGISTER: &str = "docs/examples/initech.register.yaml";
+    let admin = |args: &[&str]| -> anyhow::Result<()> {
+        run_command(
+            Command::new(binaries.join("draxis-admin"))
+                .args(["--database", database])
+                .args(args),
+        )
+    };
+    admin(&["tenant", "create", "initech", "--name", "Initech"])?;
+    admin(&["register", "import", "--tenant", "initech", REGISTER])?;
+    admin(&[
+        "integration",
+        "create",
+        "--tenant",
+        "initech",
+        "--name",
+        "Evidence inbox",
+        "--kind",
+        "drop_zone",
+    ])?;
+    let token = server.mint_token(binaries, "initech", "read,write")?;
+    let script = |simulated: bool| -> anyhow::Result<()> {
+        let mut command = Command::new(python);
+        command
+            .args(["tests/e2e/register_tenant.py", "--url", &server.mcp_url()])
+            .args(["--register", REGISTER])
+            .env("DRAXIS_E2E_REGISTER_TOKEN", &token);
+        if simulated {
+            command.arg("--simulated");
+        }
+        run_command(&mut command)
+    };
+    script(false)?;
+    admin(&[
+        "simulate",
+        "--tenant",
+        "initech",
+        "--all",
+        "--iterations",
+        "20000",
+    ])?;
+    script(true)
 }
 
 /// The Drop Zone with the Python SDK: the scheduled-pull session, connectors, and a

@@ -72,8 +72,8 @@ enum Command {
     /// Tenant memberships: who may sign in to which tenant, as viewer, analyst or admin.
     #[command(subcommand)]
     Member(MemberCommand),
-    /// A tenant's register as files: import (validated first, one transaction, --dry-run,
-    /// --prune) and export (yaml, json, csv).
+    /// A tenant's register as files (docs/register.md): validate (no database), import
+    /// (validated first, one transaction, --dry-run, --prune) and export (yaml, json, csv).
     #[command(subcommand)]
     Register(RegisterCommand),
     /// Run Monte Carlo loss simulations (FAIR) for a risk, an outcome, or all of them.
@@ -83,6 +83,10 @@ enum Command {
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    // Validating files needs no database.
+    if let Command::Register(RegisterCommand::Validate(args)) = &cli.command {
+        return commands::register::validate_offline(args);
+    }
     match open_and_run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {

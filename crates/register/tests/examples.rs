@@ -72,3 +72,17 @@ fn the_csv_example_validates_and_streams_assets_and_observations_again() {
         assert_eq!(sha.len(), 64);
     }
 }
+
+#[test]
+fn the_example_in_docs_register_md_validates() {
+    let doc = std::fs::read_to_string(examples().join("../register.md")).expect("register.md");
+    let start = doc.find("```yaml\n").expect("a yaml block") + "```yaml\n".len();
+    let end = start + doc[start..].find("```").expect("closed block");
+    let file = InputFile {
+        name: "register.md.yaml".into(),
+        content: FileContent::Bytes(doc.as_bytes()[start..end].into()),
+    };
+    let validated = validate(&[file], &ExistingKeys::default(), ImportOptions::default())
+        .unwrap_or_else(|problems| panic!("{problems}"));
+    assert_eq!(validated.register.kris.as_ref().map(Vec::len), Some(1));
+}

@@ -3,6 +3,7 @@
 
 mod bench;
 mod bench_dropzone;
+mod bench_import;
 mod bench_reads;
 mod bench_sim;
 mod bench_tenant;
@@ -100,6 +101,19 @@ enum Task {
         #[arg(long, default_value_t = 1.0)]
         scale: f64,
     },
+    /// Import a generated assets.csv of --rows rows through `draxis-admin register import`
+    /// (validate, then one streamed transaction) into a throwaway database and tenant, then
+    /// import it again (all unchanged): seconds, rows/s and the CLI's peak RSS per engine.
+    BenchImport {
+        #[arg(long, default_value_t = 100_000)]
+        rows: u64,
+        /// sqlite, postgres or both.
+        #[arg(long, default_value = "both")]
+        engine: String,
+        /// Use the debug binary (the short form `cargo xtask test` can run).
+        #[arg(long)]
+        debug: bool,
+    },
     /// Check the code's shape: import cycles between the modules of each crate, and
     /// source files over 700 lines (also checked by `cargo test -p xtask`).
     Structure,
@@ -139,6 +153,11 @@ fn main() -> std::process::ExitCode {
                 tenant,
                 scale,
             } => bench_tenant::run(&database, &tenant, scale),
+            Task::BenchImport {
+                rows,
+                engine,
+                debug,
+            } => bench_import::run(&root, rows, &engine, debug),
             Task::Structure => check_structure(&root),
         });
     match outcome {

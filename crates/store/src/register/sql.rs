@@ -158,6 +158,11 @@ pub(super) async fn insert_rows(
 ) -> Result<(), sqlx::Error> {
     let width = columns.len().max(1);
     let per_statement = (MAX_BOUND / width).clamp(1, 1000);
+    // SQLite records every `$7` or `?7` in a list it searches linearly, so a statement with
+    // thousands of them parses in quadratic time; a bare `?` (the next value) is just
+    // counted. The values are bound in placeholder order either way. PostgreSQL knows
+    // only `$7`.
+    let numbered = conn.backend_name() != "SQLite";
     for chunk in rows.chunks(per_statement) {
         let mut args = AnyArguments::default();
         let mut sql = String::with_capacity(64 + chunk.len() * width * 6);
@@ -172,8 +177,12 @@ pub(super) async fn insert_rows(
                 if c > 0 {
                     sql.push_str(", ");
                 }
-                sql.push('$');
-                sql.push_str(&args.len().to_string());
+                if numbered {
+                    sql.push('$');
+                    sql.push_str(&args.len().to_string());
+                } else {
+                    sql.push('?');
+                }
             }
             sql.push(')');
         }

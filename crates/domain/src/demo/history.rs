@@ -14,7 +14,7 @@ pub(super) fn midnight(day: NaiveDate) -> DateTime<Utc> {
 }
 
 /// The band a demo KRI ends in, assigned so the demo shows every colour.
-pub(super) fn target_status(index: usize) -> KriStatus {
+pub(crate) fn target_status(index: usize) -> KriStatus {
     match index % 10 {
         2 | 6 => KriStatus::Amber,
         4 => KriStatus::Red,

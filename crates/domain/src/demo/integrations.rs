@@ -4,7 +4,19 @@
 use draxis_protocol::types::{IntegrationKind, Schedule};
 
 use super::shape::Shape;
-use super::tenant::DemoIntegration;
+use serde::{Deserialize, Serialize};
+
+/// An integration a demo tenant starts with (not part of a register: integrations hold
+/// connector settings, which an import does not carry).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoIntegration {
+    pub name: String,
+    pub kind: IntegrationKind,
+    pub schedule: Schedule,
+    /// Connector settings (URL, folder) as JSON.
+    pub config: serde_json::Value,
+}
 
 /// The tenant's integrations, in the order KRIs refer to them by index.
 pub(super) fn integrations(shape: &Shape) -> Vec<DemoIntegration> {

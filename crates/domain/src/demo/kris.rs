@@ -4,12 +4,13 @@
 use chrono::NaiveDate;
 use rand::rngs::ChaCha8Rng;
 
+use super::DemoIntegration;
 use super::catalog::{CatalogKri, kri_catalog};
 use super::history::{history_for, target_status};
 use super::registers::controls_of;
 use super::shape::Shape;
 use super::tables::tables;
-use super::tenant::{DemoControl, DemoIntegration, DemoKri, DemoOutcome};
+use super::tenant::{DemoControl, DemoKri, DemoOutcome};
 
 /// The catalog entries the tenant tracks: all of them, or for a smaller tenant one per
 /// category, so it still covers the ground.

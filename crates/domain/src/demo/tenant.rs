@@ -2,10 +2,9 @@
 //! outcomes, vendors, assets and integrations, linked by index.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use draxis_protocol::types::{
-    AssetKind, ControlStatus, Criticality, IntegrationKind, RiskStatus, Schedule,
-};
+use draxis_protocol::types::{AssetKind, ControlStatus, Criticality, RiskStatus};
 
+use super::DemoIntegration;
 use super::catalog::CatalogKri;
 
 /// A demo KRI with its links (indexes into the tenant's lists) and history, oldest first.
@@ -86,15 +85,6 @@ pub struct DemoAsset {
     pub mfa: bool,
     pub backup: bool,
     pub patched: bool,
-}
-
-#[derive(Debug, Clone)]
-pub struct DemoIntegration {
-    pub name: String,
-    pub kind: IntegrationKind,
-    pub schedule: Schedule,
-    /// Connector settings (URL, folder) as JSON.
-    pub config: serde_json::Value,
 }
 
 /// Everything one demo tenant holds.

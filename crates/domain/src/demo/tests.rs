@@ -101,3 +101,63 @@ fn the_same_day_gives_the_same_data() {
     assert_eq!(a[1].slug, "globex");
     assert!(a[1].kris.len() < a[0].kris.len());
 }
+
+fn status_of(
+    kri: &draxis_register::Kri,
+    last: Option<(f64, chrono::DateTime<chrono::Utc>)>,
+) -> KriStatus {
+    let t = rules::Thresholds {
+        direction: kri.direction,
+        warn: kri.warn,
+        critical: kri.critical,
+        frequency: kri.frequency,
+    };
+    let now = observations::midnight(today());
+    rules::kri_status(t, last, now).0
+}
+
+/// The register files, moved to a day that is not their anchor, hold exactly what the
+/// generator made for that day; the generated histories have the same points and end in
+/// the same colours.
+#[test]
+fn the_files_hold_what_the_generator_made() {
+    let generated = demo_tenants(today());
+    let loaded = demo_registers(today()).unwrap();
+    assert_eq!(loaded.len(), generated.len());
+    for (tenant, demo) in generated.iter().zip(&loaded) {
+        assert_eq!((&demo.slug, &demo.name), (&tenant.slug, &tenant.name));
+        assert_eq!(demo.integrations, tenant.integrations);
+        assert_eq!(
+            demo.register,
+            to_register::to_register(tenant),
+            "{}",
+            tenant.slug
+        );
+        for kri in &tenant.kris {
+            let d = &kri.definition;
+            let points: Vec<_> = demo
+                .observations
+                .iter()
+                .filter(|o| o.kri == d.slug)
+                .collect();
+            let dates: Vec<_> = points.iter().map(|o| o.observed_at).collect();
+            let generated_dates: Vec<_> = kri.history.iter().map(|h| h.0).collect();
+            assert_eq!(dates, generated_dates, "{} history dates", d.slug);
+            let loaded_kri = demo
+                .register
+                .kris
+                .iter()
+                .flatten()
+                .find(|k| k.slug == d.slug)
+                .unwrap();
+            assert_eq!(
+                status_of(loaded_kri, points.last().map(|o| (o.value, o.observed_at))),
+                status_of(loaded_kri, kri.history.last().map(|h| (h.1, h.0))),
+                "{} status",
+                d.slug
+            );
+        }
+        let generated_points: usize = tenant.kris.iter().map(|k| k.history.len()).sum();
+        assert_eq!(demo.observations.len(), generated_points);
+    }
+}

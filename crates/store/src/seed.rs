@@ -4,7 +4,9 @@ use chrono::{NaiveDate, Utc};
 use std::sync::Arc;
 
 use draxis_domain::TenantId;
-use draxis_domain::demo::{DemoTenant, demo_tenants};
+use std::collections::HashMap;
+
+use draxis_domain::demo::{DemoDataError, DemoTenantRegister, demo_registers};
 use draxis_domain::simulations::SimulationService;
 use sqlx::any::AnyArguments;
 use sqlx::{Any, Arguments, AssertSqlSafe, Row, Transaction};
@@ -41,6 +43,8 @@ pub enum SeedError {
     Simulation(#[from] draxis_domain::simulations::SimulationError),
     #[error("demo users: {0}")]
     Users(#[from] crate::AdminError),
+    #[error(transparent)]
+    Data(#[from] DemoDataError),
 }
 
 /// Simulated years per demo run, and the seed they start from.
@@ -163,7 +167,7 @@ impl Store {
         }
         let mut tx = self.pool.begin().await?;
         let mut seeded = Vec::new();
-        for tenant in demo_tenants(today) {
+        for tenant in demo_registers(today)? {
             seeded.push(seed_tenant(&mut tx, &tenant).await?);
         }
         tx.commit().await?;
@@ -189,7 +193,7 @@ impl Store {
 
 async fn seed_tenant(
     tx: &mut Transaction<'_, Any>,
-    t: &DemoTenant,
+    t: &DemoTenantRegister,
 ) -> Result<(TenantId, SeededTenant), sqlx::Error> {
     let now = ms(Utc::now());
     let tenant_id = insert_returning_id(
@@ -200,93 +204,91 @@ async fn seed_tenant(
     )
     .await?;
 
-    let mut integration_ids = Vec::new();
+    let mut integration_ids = HashMap::new();
     for i in &t.integrations {
-        integration_ids.push(
-            insert_returning_id(
-                tx,
-                "integrations",
-                &[
-                    "tenant_id",
-                    "name",
-                    "kind",
-                    "schedule",
-                    "config",
-                    "created_at",
-                ],
-                vec![
-                    tenant_id.into(),
-                    i.name.as_str().into(),
-                    i.kind.as_str().into(),
-                    i.schedule.as_str().into(),
-                    i.config.to_string().into(),
-                    now.into(),
-                ],
-            )
-            .await?,
-        );
+        let id = insert_returning_id(
+            tx,
+            "integrations",
+            &[
+                "tenant_id",
+                "name",
+                "kind",
+                "schedule",
+                "config",
+                "created_at",
+            ],
+            vec![
+                tenant_id.into(),
+                i.name.as_str().into(),
+                i.kind.as_str().into(),
+                i.schedule.as_str().into(),
+                i.config.to_string().into(),
+                now.into(),
+            ],
+        )
+        .await?;
+        integration_ids.insert(i.name.as_str(), id);
     }
-    let mut outcome_ids = Vec::new();
-    for o in &t.outcomes {
-        outcome_ids.push(
-            insert_returning_id(
-                tx,
-                "outcomes",
-                &[
-                    "tenant_id",
-                    "ref",
-                    "name",
-                    "description",
-                    "owner",
-                    "loss_tolerance",
-                ],
-                vec![
-                    tenant_id.into(),
-                    o.r#ref.as_str().into(),
-                    o.name.as_str().into(),
-                    o.description.as_str().into(),
-                    o.owner.as_str().into(),
-                    o.loss_tolerance.into(),
-                ],
-            )
-            .await?,
-        );
+    let register = &t.register;
+    let mut outcome_ids = HashMap::new();
+    for o in register.outcomes.iter().flatten() {
+        let id = insert_returning_id(
+            tx,
+            "outcomes",
+            &[
+                "tenant_id",
+                "ref",
+                "name",
+                "description",
+                "owner",
+                "loss_tolerance",
+            ],
+            vec![
+                tenant_id.into(),
+                o.r#ref.as_str().into(),
+                o.name.as_str().into(),
+                o.description.as_str().into(),
+                o.owner.as_str().into(),
+                o.loss_tolerance.into(),
+            ],
+        )
+        .await?;
+        outcome_ids.insert(o.r#ref.as_str(), id);
     }
-    let mut control_ids = Vec::new();
-    for c in &t.controls {
-        control_ids.push(
-            insert_returning_id(
-                tx,
-                "controls",
-                &[
-                    "tenant_id",
-                    "ref",
-                    "name",
-                    "category",
-                    "status",
-                    "effectiveness",
-                    "nist_csf",
-                    "attack_techniques",
-                    "owner",
-                ],
-                vec![
-                    tenant_id.into(),
-                    c.r#ref.as_str().into(),
-                    c.name.as_str().into(),
-                    c.category.as_str().into(),
-                    c.status.as_str().into(),
-                    c.effectiveness.into(),
-                    list_json(&c.nist_csf).into(),
-                    list_json(&c.attack_techniques).into(),
-                    c.owner.as_str().into(),
-                ],
-            )
-            .await?,
-        );
+    let mut control_ids = HashMap::new();
+    for c in register.controls.iter().flatten() {
+        let id = insert_returning_id(
+            tx,
+            "controls",
+            &[
+                "tenant_id",
+                "ref",
+                "name",
+                "category",
+                "status",
+                "effectiveness",
+                "nist_csf",
+                "attack_techniques",
+                "owner",
+            ],
+            vec![
+                tenant_id.into(),
+                c.r#ref.as_str().into(),
+                c.name.as_str().into(),
+                c.category.as_str().into(),
+                c.status.as_str().into(),
+                c.effectiveness.into(),
+                list_json(&c.nist_csf).into(),
+                list_json(&c.attack_techniques).into(),
+                c.owner.as_str().into(),
+            ],
+        )
+        .await?;
+        control_ids.insert(c.r#ref.as_str(), id);
     }
-    let mut risk_ids = Vec::new();
+    let mut risk_ids = HashMap::new();
     let mut risk_links = (Vec::new(), Vec::new());
-    for r in &t.risks {
+    for r in register.risks.iter().flatten() {
         let id = insert_returning_id(
             tx,
             "risks",
@@ -316,28 +318,30 @@ async fn seed_tenant(
                 r.category.as_str().into(),
                 r.owner.as_str().into(),
                 r.status.as_str().into(),
-                i64::from(r.inherent.0).into(),
-                i64::from(r.inherent.1).into(),
-                i64::from(r.current.0).into(),
-                i64::from(r.current.1).into(),
-                i64::from(r.residual.0).into(),
-                i64::from(r.residual.1).into(),
-                r.event_frequency_per_year.into(),
-                r.loss_magnitude_low.into(),
-                r.loss_magnitude_high.into(),
+                i64::from(r.inherent.likelihood).into(),
+                i64::from(r.inherent.impact).into(),
+                i64::from(r.current.likelihood).into(),
+                i64::from(r.current.impact).into(),
+                i64::from(r.residual.likelihood).into(),
+                i64::from(r.residual.impact).into(),
+                r.fair.event_frequency.into(),
+                r.fair.loss_magnitude.low.into(),
+                r.fair.loss_magnitude.high.into(),
             ],
         )
         .await?;
-        risk_ids.push(id);
+        risk_ids.insert(r.r#ref.as_str(), id);
         risk_links.0.extend(
             r.outcomes
                 .iter()
-                .map(|&o| vec![tenant_id.into(), id.into(), outcome_ids[o].into()]),
+                .filter_map(|o| outcome_ids.get(o.as_str()))
+                .map(|&o| vec![tenant_id.into(), id.into(), o.into()]),
         );
         risk_links.1.extend(
             r.controls
                 .iter()
-                .map(|&c| vec![tenant_id.into(), id.into(), control_ids[c].into()]),
+                .filter_map(|c| control_ids.get(c.as_str()))
+                .map(|&c| vec![tenant_id.into(), id.into(), c.into()]),
         );
     }
     insert_rows(
@@ -356,9 +360,10 @@ async fn seed_tenant(
     .await?;
 
     let (mut kri_risks, mut kri_controls, mut observations) = (Vec::new(), Vec::new(), Vec::new());
-    for k in &t.kris {
-        let d = &k.definition;
-        let current = k.history.last();
+    let kris = register.kris.as_deref().unwrap_or_default();
+    for k in kris {
+        let history: Vec<_> = t.observations.iter().filter(|o| o.kri == k.slug).collect();
+        let current = history.last();
         let id = insert_returning_id(
             tx,
             "kris",
@@ -382,21 +387,27 @@ async fn seed_tenant(
             ],
             vec![
                 tenant_id.into(),
-                d.slug.as_str().into(),
-                d.name.as_str().into(),
-                d.description.as_str().into(),
-                d.category.as_str().into(),
-                d.unit.as_str().into(),
-                d.direction.as_str().into(),
-                d.warn.into(),
-                d.critical.into(),
-                d.frequency.as_str().into(),
+                k.slug.as_str().into(),
+                k.name.as_str().into(),
+                k.description.as_str().into(),
+                k.category.as_str().into(),
+                k.unit.as_str().into(),
+                k.direction.as_str().into(),
+                k.warn.into(),
+                k.critical.into(),
+                k.frequency.as_str().into(),
                 k.owner.as_str().into(),
-                list_json(&d.aliases).into(),
-                k.source_integration.map(|i| integration_ids[i]).into(),
-                k.outcome.map(|o| outcome_ids[o]).into(),
-                current.map_or(Cell::Real(f64::NAN), |c| Cell::Real(c.1)),
-                current.map(|c| ms(c.0)).into(),
+                list_json(&k.aliases).into(),
+                k.source_integration
+                    .as_deref()
+                    .and_then(|name| integration_ids.get(name).copied())
+                    .into(),
+                k.outcome
+                    .as_deref()
+                    .and_then(|o| outcome_ids.get(o).copied())
+                    .into(),
+                current.map_or(Cell::Real(f64::NAN), |c| Cell::Real(c.value)),
+                current.map(|c| ms(c.observed_at)).into(),
             ],
         )
         .await?;
@@ -409,19 +420,21 @@ async fn seed_tenant(
         kri_risks.extend(
             k.risks
                 .iter()
-                .map(|&r| vec![tenant_id.into(), id.into(), risk_ids[r].into()]),
+                .filter_map(|r| risk_ids.get(r.as_str()))
+                .map(|&r| vec![tenant_id.into(), id.into(), r.into()]),
         );
         kri_controls.extend(
             k.controls
                 .iter()
-                .map(|&c| vec![tenant_id.into(), id.into(), control_ids[c].into()]),
+                .filter_map(|c| control_ids.get(c.as_str()))
+                .map(|&c| vec![tenant_id.into(), id.into(), c.into()]),
         );
-        observations.extend(k.history.iter().map(|(at, value)| {
+        observations.extend(history.iter().map(|o| {
             vec![
                 tenant_id.into(),
                 id.into(),
-                ms(*at).into(),
-                (*value).into(),
+                ms(o.observed_at).into(),
+                o.value.into(),
                 "demo seed".into(),
             ]
         }));
@@ -449,15 +462,16 @@ async fn seed_tenant(
     )
     .await?;
 
-    let vendors = t
+    let vendors = register
         .vendors
         .iter()
+        .flatten()
         .map(|v| {
             let (date, score, conclusion) = match &v.last_assessment {
-                Some((d, s, c)) => (
-                    Cell::Text(d.to_string()),
-                    Cell::Real(*s),
-                    Cell::Text(c.clone()),
+                Some(a) => (
+                    Cell::Text(a.date.to_string()),
+                    Cell::Real(a.score),
+                    Cell::Text(a.conclusion.clone()),
                 ),
                 None => (
                     Cell::Text(String::new()),
@@ -508,9 +522,10 @@ async fn seed_tenant(
     .execute(&mut **tx)
     .await?;
 
-    let assets = t
+    let assets = register
         .assets
         .iter()
+        .flatten()
         .map(|a| {
             vec![
                 tenant_id.into(),
@@ -552,9 +567,9 @@ async fn seed_tenant(
     .await?;
     let seeded = SeededTenant {
         slug: t.slug.clone(),
-        kris: t.kris.len(),
+        kris: kris.len(),
         observations: observation_count,
-        assets: t.assets.len(),
+        assets: register.assets.as_ref().map_or(0, Vec::len),
         simulations: 0,
     };
     Ok((TenantId(tenant_id), seeded))

@@ -2,11 +2,9 @@
 //! acme's asset inventory as `acme.assets.csv`) and `tenants.yaml` (names, integrations,
 //! and where each KRI's history ends), parsed with the register's own formats.
 
-use draxis_protocol::types::KriStatus;
+use draxis_protocol::types::{IntegrationKind, KriStatus, Schedule};
 use draxis_register::{Asset, Register};
 use serde::{Deserialize, Serialize};
-
-use super::DemoIntegration;
 
 /// One data file as shipped: its name under `crates/domain/data/demo/` and its text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +49,18 @@ const REGISTERS: [(&str, &[DemoFile]); 2] = [
 pub struct DemoDataError {
     pub file: &'static str,
     pub message: String,
+}
+
+/// An integration a demo tenant starts with (not part of a register: integrations hold
+/// connector settings, which an import does not carry).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoIntegration {
+    pub name: String,
+    pub kind: IntegrationKind,
+    pub schedule: Schedule,
+    /// Connector settings (URL, folder) as JSON.
+    pub config: serde_json::Value,
 }
 
 /// `tenants.yaml`.

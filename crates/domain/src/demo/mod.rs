@@ -7,36 +7,18 @@
 //! generates each KRI's history (the one thing not in the files) deterministically,
 //! ending today, so the demo never goes stale and the same day always gives the same data.
 
-mod assets;
 mod catalog;
-mod draws;
 mod files;
-mod history;
-mod integrations;
-mod kris;
 mod observations;
-mod registers;
-mod shape;
 mod shift;
-mod tables;
-mod tenant;
-#[cfg(test)]
-mod to_register;
 mod users;
-mod vendors;
 
 use chrono::NaiveDate;
 use draxis_register::{Observation, Register};
-use rand::SeedableRng;
-use rand::rngs::ChaCha8Rng;
 
-pub use catalog::{CatalogKri, KRI_CATALOG_JSON, kri_catalog};
-pub use files::{DemoDataError, DemoFile};
-pub use integrations::DemoIntegration;
-pub use tenant::{DemoAsset, DemoControl, DemoKri, DemoOutcome, DemoRisk, DemoTenant, DemoVendor};
+pub use catalog::{CatalogKri, kri_catalog};
+pub use files::{DemoDataError, DemoFile, DemoIntegration};
 pub use users::{DEMO_USERS, DemoUser};
-
-use shape::{ACME, GLOBEX, Shape};
 
 /// The day the demo's register files are written as of (their header comments say so):
 /// the loader adds `today - ANCHOR` to every date in them.
@@ -91,35 +73,6 @@ pub fn demo_registers(today: NaiveDate) -> Result<Vec<DemoTenantRegister>, DemoD
             })
         })
         .collect()
-}
-
-/// Both demo tenants, as of `today` (histories end at 00:00 UTC that day).
-pub fn demo_tenants(today: NaiveDate) -> Vec<DemoTenant> {
-    vec![build(&ACME, today), build(&GLOBEX, today)]
-}
-
-/// One tenant. The RNG is drawn from in this order (controls, KRI histories, vendors,
-/// assets): reordering the steps changes the data.
-fn build(shape: &Shape, today: NaiveDate) -> DemoTenant {
-    let mut rng = ChaCha8Rng::seed_from_u64(shape.seed);
-    let integrations = integrations::integrations(shape);
-    let outcomes = registers::outcomes(shape);
-    let controls = registers::controls(shape, &mut rng);
-    let risks = registers::risks(shape, &outcomes, &controls);
-    let kris = kris::kris(shape, today, &integrations, &outcomes, &controls, &mut rng);
-    let vendors = vendors::vendors(shape, today, &mut rng);
-    let assets = assets::assets(shape, today, &mut rng);
-    DemoTenant {
-        slug: shape.slug.into(),
-        name: shape.name.into(),
-        kris,
-        risks,
-        controls,
-        outcomes,
-        vendors,
-        assets,
-        integrations,
-    }
 }
 
 #[cfg(test)]

@@ -1,12 +1,13 @@
-//! The demo's data files, compiled in: each tenant's register (`<slug>.register.yaml`, and
-//! acme's asset inventory as `acme.assets.csv`) and `tenants.yaml` (names, integrations,
+//! The demo's data files, compiled in: each tenant's register (`<slug>/register.yaml`, and
+//! acme's asset inventory as `acme/assets.csv`) and `tenants.yaml` (names, integrations,
 //! and where each KRI's history ends), parsed with the register's own formats.
 
 use draxis_protocol::types::{IntegrationKind, KriStatus, Schedule};
 use draxis_register::{Asset, Register};
 use serde::{Deserialize, Serialize};
 
-/// One data file as shipped: its name under `crates/domain/data/demo/` and its text.
+/// One data file as shipped: its name in `crates/domain/data/demo/<slug>/` (the name an
+/// import takes its format from) and its text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DemoFile {
     pub name: &'static str,
@@ -24,20 +25,20 @@ const REGISTERS: [(&str, &[DemoFile]); 2] = [
         "acme",
         &[
             DemoFile {
-                name: "acme.register.yaml",
-                text: include_str!("../../data/demo/acme.register.yaml"),
+                name: "register.yaml",
+                text: include_str!("../../data/demo/acme/register.yaml"),
             },
             DemoFile {
-                name: "acme.assets.csv",
-                text: include_str!("../../data/demo/acme.assets.csv"),
+                name: "assets.csv",
+                text: include_str!("../../data/demo/acme/assets.csv"),
             },
         ],
     ),
     (
         "globex",
         &[DemoFile {
-            name: "globex.register.yaml",
-            text: include_str!("../../data/demo/globex.register.yaml"),
+            name: "register.yaml",
+            text: include_str!("../../data/demo/globex/register.yaml"),
         }],
     ),
 ];

@@ -1,6 +1,6 @@
 //! The demo: tenants `acme` (40 KRIs with 90 days of history, 26 risks, 62 controls, 7
 //! outcomes, 32 vendors, 2,000+ assets, four integrations) and a smaller `globex`, kept as
-//! register files under `crates/domain/data/demo/` (a worked example for customers) and
+//! register files under `crates/domain/data/demo/<slug>/` (a worked example for customers) and
 //! imported through the same path as a customer's register.
 //!
 //! The files' dates are as of [`ANCHOR`]; [`demo_registers`] moves them to today, and

@@ -188,8 +188,8 @@ fn the_files_state_their_anchor() {
     }
 }
 
-/// FNV-1a over the demo's `{:?}` rendering: any change to the data (a file, a history
-/// draw) changes it.
+/// FNV-1a over the demo's `{:?}` rendering: any change to the data (a record in a file, a
+/// history draw) changes it.
 fn fingerprint(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
@@ -198,10 +198,16 @@ fn fingerprint(text: &str) -> u64 {
 
 #[test]
 fn the_demo_is_exactly_what_it_was() {
-    let rendered = format!("{:?}", demo_registers(today()).unwrap());
+    // The data, not the files' text: their comments may change freely.
+    let data: Vec<_> = demo_registers(today())
+        .unwrap()
+        .into_iter()
+        .map(|d| (d.slug, d.name, d.register, d.observations, d.integrations))
+        .collect();
+    let rendered = format!("{data:?}");
     assert_eq!(
         (rendered.len(), fingerprint(&rendered)),
-        (1_267_811, 6_444_646_611_465_868_455),
+        (921_502, 3_953_136_566_467_854_400),
         "the demo dataset changed"
     );
 }

@@ -181,3 +181,26 @@ impl TestApp {
         format!("sqlite://{}", self._dir.0.join("it.db").display())
     }
 }
+
+/// A refusal sent before the body was read closes the connection explicitly, so a client
+/// that pooled it never sends its next request into a socket hyper is closing (the Python
+/// SDK saw "server disconnected" right after a 401); answers that read the body keep it.
+#[tokio::test]
+async fn refusals_before_the_body_is_read_say_connection_close() {
+    let app = TestApp::new(HttpConfig::default()).await;
+    let refused = app.post(None, tools_list(), &[]).await;
+    assert_eq!(refused.status(), 401);
+    assert_eq!(
+        refused
+            .headers()
+            .get("connection")
+            .and_then(|v| v.to_str().ok()),
+        Some("close")
+    );
+    let (_, token) = app.token("acme", Scopes::READ).await;
+    let answered = app
+        .post(Some(&format!("Bearer {token}")), tools_list(), &[])
+        .await;
+    assert_eq!(answered.status(), 200);
+    assert!(answered.headers().get("connection").is_none());
+}

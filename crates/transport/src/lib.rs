@@ -20,6 +20,7 @@ mod reach;
 mod render;
 pub mod request_id;
 mod served;
+mod unread_body;
 pub mod web;
 
 use std::sync::Arc;
@@ -282,6 +283,9 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
             metrics::count_requests,
         ))
         .layer(axum::middleware::from_fn(request_id::with_request_id))
+        .layer(axum::middleware::from_fn(
+            unread_body::close_unless_body_read,
+        ))
 }
 
 /// `/metrics` alone, in Prometheus text, for a listener of its own: the server serves it

@@ -12,6 +12,7 @@ mod hostile_web;
 mod http_edge;
 mod limits;
 mod oauth_replay;
+mod register;
 mod sign_in_throttle;
 mod web;
 
@@ -35,6 +36,8 @@ pub struct TestApp {
     pub app: Router,
     /// `/metrics`, as the server serves it on its metrics address.
     pub metrics: Router,
+    /// Register import and export, sharing the app's read cache.
+    pub register: draxis_domain::register::RegisterService,
     _dir: TempDir,
 }
 
@@ -79,6 +82,7 @@ impl TestApp {
                 40_000,
             ))));
         let metrics = assembled.metrics_router();
+        let register = assembled.register.clone();
         let verifier = assembled.verifier;
         let authz = assembled.authz;
         Self {
@@ -87,6 +91,7 @@ impl TestApp {
             authz,
             app,
             metrics,
+            register,
             _dir: TempDir(dir),
         }
     }

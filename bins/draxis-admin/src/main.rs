@@ -15,6 +15,7 @@ use commands::audit::AuditCommand;
 use commands::demo::DemoCommand;
 use commands::integration::IntegrationCommand;
 use commands::member::MemberCommand;
+use commands::register::RegisterCommand;
 use commands::review::ReviewCommand;
 use commands::simulate::SimulateArgs;
 use commands::tenant::TenantCommand;
@@ -71,6 +72,10 @@ enum Command {
     /// Tenant memberships: who may sign in to which tenant, as viewer, analyst or admin.
     #[command(subcommand)]
     Member(MemberCommand),
+    /// A tenant's register as files: import (validated first, one transaction, --dry-run,
+    /// --prune) and export (yaml, json, csv).
+    #[command(subcommand)]
+    Register(RegisterCommand),
     /// Run Monte Carlo loss simulations (FAIR) for a risk, an outcome, or all of them.
     Simulate(SimulateArgs),
 }
@@ -115,6 +120,7 @@ async fn run(store: &Store, config: &AppConfig, command: Command) -> anyhow::Res
         Command::Member(command) => commands::member::run(&app, command).await?,
         Command::Integration(command) => commands::integration::run(&app, command).await?,
         Command::Audit(command) => commands::audit::run(&app, command).await?,
+        Command::Register(command) => commands::register::run(&app, command).await?,
     }
     Ok(())
 }

@@ -15,6 +15,7 @@ use draxis_auth::server::{AuthorizationConfig, RegistrationLimits};
 use draxis_auth::{AuthorizationServer, TokenVerifier};
 use draxis_domain::RiskQueries;
 use draxis_domain::cache::CachedRepository;
+use draxis_domain::register::RegisterService;
 use draxis_domain::simulations::SimulationService;
 use draxis_dropzone::{BuiltinExtractor, DropZone, DropZoneLimits};
 use draxis_outbound::{AddressPolicy, HttpsClientMetadata, PlainHttp};
@@ -95,6 +96,8 @@ pub struct App {
     pub queries: RiskQueries,
     pub dropzone: DropZone,
     pub simulations: SimulationService,
+    /// Register import and export; a committed import drops the tenant's cached lists.
+    pub register: RegisterService,
     pub verifier: Arc<TokenVerifier>,
     pub authz: AuthorizationServer,
     /// The process's counters; `/metrics` reads the store's pool and queue when scraped.
@@ -151,6 +154,7 @@ impl App {
             metrics: Metrics::new(Some(store_sampler(store.clone()))),
             queries: RiskQueries::new(cache.clone()),
             simulations: SimulationService::new(cache.clone(), Arc::new(store.clone())),
+            register: RegisterService::new(Arc::new(store.clone()), cache.clone()),
             dropzone,
             verifier,
             authz,

@@ -28,6 +28,9 @@ pub mod action {
     pub const INTEGRATION_CREATE: &str = "integration.create";
     pub const INTEGRATION_UPDATE: &str = "integration.update";
     pub const INTEGRATION_DELETE: &str = "integration.delete";
+    /// A register imported (CLI or console), dry runs included; outcome `failure` when the
+    /// files were refused.
+    pub const REGISTER_IMPORT: &str = "register.import";
 }
 
 /// How an audited action ended.

@@ -47,11 +47,25 @@ pub struct Rows<T> {
     pub len: u64,
 }
 
+/// Streams a CSV again: its name, bytes and the SHA-256 validation saw.
+pub(crate) type StreamFn<T> =
+    for<'a> fn(
+        &'a str,
+        &'a FileContent,
+        &'a [u8; 32],
+    ) -> Result<Box<dyn Iterator<Item = RowResult<T>> + Send + 'a>, Problem>;
+
 #[derive(Debug, Clone)]
-#[allow(dead_code)] // `Csv` is built by the CSV reader (in progress).
 pub(crate) enum RowsSource<T> {
     Inline(Arc<Vec<T>>),
-    Csv { name: String, content: FileContent },
+    Csv {
+        name: String,
+        content: FileContent,
+        sha256: [u8; 32],
+        stream: StreamFn<T>,
+    },
+    /// Several sources, read in order (a document's rows, then each CSV's).
+    Chain(Vec<RowsSource<T>>),
 }
 
 impl<T> Rows<T> {
@@ -100,17 +114,46 @@ impl Validated {
 pub type RowResult<T> = Result<T, Problem>;
 
 impl<T: Clone + Send + Sync + 'static> Rows<T> {
-    /// Reads the rows in order: from memory, or by streaming the CSV file again.
+    /// Reads the rows in order: from memory, or by streaming the CSV file again (a row
+    /// that no longer reads, or a file whose SHA-256 changed since validation, ends the
+    /// rows with a problem: the import must then write nothing).
     pub fn read(&self) -> Result<Box<dyn Iterator<Item = RowResult<T>> + Send + '_>, Problem> {
-        match &self.source {
+        self.source.read()
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static> RowsSource<T> {
+    fn read(&self) -> Result<Box<dyn Iterator<Item = RowResult<T>> + Send + '_>, Problem> {
+        match self {
             RowsSource::Inline(rows) => Ok(Box::new(rows.iter().cloned().map(Ok))),
-            RowsSource::Csv { name, .. } => Err(Problem {
-                at: crate::problem::Location {
-                    file: name.clone(),
-                    ..Default::default()
-                },
-                message: "reading rows back from CSV is not built yet".into(),
-            }),
+            RowsSource::Csv {
+                name,
+                content,
+                sha256,
+                stream,
+            } => stream(name, content, sha256),
+            RowsSource::Chain(sources) => {
+                // Open each source only when the previous one is done.
+                let mut rest = sources.iter();
+                let mut current: Option<Box<dyn Iterator<Item = RowResult<T>> + Send + '_>> = None;
+                Ok(Box::new(std::iter::from_fn(move || {
+                    loop {
+                        if let Some(rows) = current.as_mut() {
+                            match rows.next() {
+                                Some(row) => return Some(row),
+                                None => current = None,
+                            }
+                        }
+                        match rest.next()?.read() {
+                            Ok(rows) => current = Some(rows),
+                            Err(problem) => {
+                                rest = [].iter();
+                                return Some(Err(problem));
+                            }
+                        }
+                    }
+                })))
+            }
         }
     }
 }

@@ -92,6 +92,28 @@ pub struct ImportReport {
     /// counts are always complete); `changes_truncated` says when the bound was hit.
     pub changes: Vec<Change>,
     pub changes_truncated: bool,
+    /// Rows outside the register that went with a deleted row (its simulation runs, its
+    /// Drop Zone proposals, links from rows the files did not hold), by kind.
+    pub also_deleted: Vec<AlsoDeleted>,
     /// SHA-256 of each file imported, hex, with the name the user gave.
     pub files: Vec<(String, String)>,
+}
+
+/// Rows of one kind that are not register entities but were deleted (or, on a dry run,
+/// would be) because a row they depend on was: `simulation runs of pruned risks`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlsoDeleted {
+    pub what: String,
+    pub count: u64,
+}
+
+impl ImportReport {
+    /// The counts of `entity` (zero when it was not in the files).
+    pub fn counts_of(&self, entity: Entity) -> Counts {
+        self.counts
+            .iter()
+            .find(|(e, _)| *e == entity)
+            .map(|(_, c)| *c)
+            .unwrap_or_default()
+    }
 }

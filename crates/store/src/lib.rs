@@ -10,6 +10,7 @@ mod admin;
 mod audit;
 mod dropzone;
 mod read;
+mod register;
 mod rows;
 mod seed;
 mod simulations;

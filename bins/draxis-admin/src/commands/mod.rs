@@ -6,6 +6,7 @@ pub mod demo;
 pub mod integration;
 pub mod member;
 pub mod migrate;
+pub mod register;
 pub mod review;
 pub mod simulate;
 pub mod support;

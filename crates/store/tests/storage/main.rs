@@ -14,6 +14,8 @@ mod drop_zone;
 mod oauth;
 mod people;
 mod queries;
+mod register;
+mod register_sample;
 mod seeding;
 mod simulations;
 mod tenants;

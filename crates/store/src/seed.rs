@@ -1,18 +1,21 @@
-//! Filling an empty database with the demo tenants, in one transaction.
+//! Filling an empty database with the demo tenants: tenants and integrations, the users,
+//! then each tenant's register imported through the same path as a customer's
+//! ([`RegisterStore::import_register`], actor `demo-seed`), then a simulation run per
+//! risk and outcome.
 
 use chrono::{NaiveDate, Utc};
+use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
 use draxis_domain::TenantId;
-use std::collections::HashMap;
-
 use draxis_domain::demo::{DemoDataError, DemoTenantRegister, demo_registers};
+use draxis_domain::register::{ImportError, Importer, RegisterStore};
 use draxis_domain::simulations::SimulationService;
-use sqlx::any::AnyArguments;
-use sqlx::{Any, Arguments, AssertSqlSafe, Row, Transaction};
+use draxis_register::{Counts, Entity, ImportOptions, ImportReport, Validated};
+use sqlx::{Any, Row, Transaction};
 
 use crate::Store;
-use crate::rows::{list_json, ms};
+use crate::rows::ms;
 
 /// What `seed_demo` did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,115 +48,20 @@ pub enum SeedError {
     Users(#[from] crate::AdminError),
     #[error(transparent)]
     Data(#[from] DemoDataError),
+    #[error("importing the demo register: {0}")]
+    Import(#[from] ImportError),
 }
 
 /// Simulated years per demo run, and the seed they start from.
 const DEMO_ITERATIONS: u64 = draxis_domain::simulations::DEFAULT_ITERATIONS;
 const DEMO_SEED: u64 = 20_261_124;
 
-/// A value bound into a bulk insert.
-enum Cell {
-    Int(i64),
-    Real(f64),
-    Text(String),
-    NullInt,
-}
-
-impl From<i64> for Cell {
-    fn from(v: i64) -> Self {
-        Cell::Int(v)
-    }
-}
-impl From<f64> for Cell {
-    fn from(v: f64) -> Self {
-        Cell::Real(v)
-    }
-}
-impl From<String> for Cell {
-    fn from(v: String) -> Self {
-        Cell::Text(v)
-    }
-}
-impl From<&str> for Cell {
-    fn from(v: &str) -> Self {
-        Cell::Text(v.to_string())
-    }
-}
-impl From<bool> for Cell {
-    fn from(v: bool) -> Self {
-        Cell::Int(i64::from(v))
-    }
-}
-impl From<Option<i64>> for Cell {
-    fn from(v: Option<i64>) -> Self {
-        v.map_or(Cell::NullInt, Cell::Int)
-    }
-}
-
-/// Inserts `rows` into `table` in multi-row statements (at most 400 rows each).
-async fn insert_rows(
-    tx: &mut Transaction<'_, Any>,
-    table: &str,
-    columns: &[&str],
-    rows: Vec<Vec<Cell>>,
-) -> Result<(), sqlx::Error> {
-    for chunk in rows.chunks(400) {
-        let mut args = AnyArguments::default();
-        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
-        for (r, row) in chunk.iter().enumerate() {
-            sql.push_str(if r == 0 { "(" } else { ", (" });
-            for (c, cell) in row.iter().enumerate() {
-                let added = match cell {
-                    Cell::Int(v) => args.add(*v),
-                    Cell::Real(v) => args.add(*v),
-                    Cell::Text(v) => args.add(v.clone()),
-                    Cell::NullInt => args.add(None::<i64>),
-                };
-                added.map_err(sqlx::Error::Encode)?;
-                if c > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(&format!("${}", args.len()));
-            }
-            sql.push(')');
-        }
-        sqlx::query_with(AssertSqlSafe(sql), args)
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(())
-}
-
-async fn insert_returning_id(
-    tx: &mut Transaction<'_, Any>,
-    table: &str,
-    columns: &[&str],
-    row: Vec<Cell>,
-) -> Result<i64, sqlx::Error> {
-    let mut args = AnyArguments::default();
-    for cell in row {
-        match cell {
-            Cell::Int(v) => args.add(v),
-            Cell::Real(v) => args.add(v),
-            Cell::Text(v) => args.add(v),
-            Cell::NullInt => args.add(None::<i64>),
-        }
-        .map_err(sqlx::Error::Encode)?;
-    }
-    let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "INSERT INTO {table} ({}) VALUES ({}) RETURNING id",
-        columns.join(", "),
-        placeholders.join(", ")
-    );
-    sqlx::query_with(AssertSqlSafe(sql), args)
-        .fetch_one(&mut **tx)
-        .await?
-        .try_get(0)
-}
+/// Who the audit trail says imported the demo registers.
+pub const DEMO_IMPORTER: &str = "demo-seed";
 
 impl Store {
-    /// Seeds the demo tenants as of `today` into an empty database, then computes a real
+    /// Seeds the demo tenants as of `today` into an empty database: tenants, integrations
+    /// and users, then each tenant's register through the importer, then a real
     /// simulation run for every demo risk and outcome (nothing is invented).
     pub async fn seed_demo(&self, today: NaiveDate) -> Result<SeedOutcome, SeedError> {
         let existing: Vec<String> = sqlx::query("SELECT slug FROM tenants ORDER BY slug")
@@ -165,10 +73,12 @@ impl Store {
         if !existing.is_empty() {
             return Ok(SeedOutcome::AlreadyHasData(existing));
         }
+        // Everything is read (and the files parsed) before anything is written.
+        let demos = demo_registers(today)?;
         let mut tx = self.pool.begin().await?;
-        let mut seeded = Vec::new();
-        for tenant in demo_registers(today)? {
-            seeded.push(seed_tenant(&mut tx, &tenant).await?);
+        let mut tenants = Vec::new();
+        for demo in &demos {
+            tenants.push(create_tenant(&mut tx, demo).await?);
         }
         tx.commit().await?;
         for user in draxis_domain::demo::DEMO_USERS {
@@ -177,6 +87,28 @@ impl Store {
             for (slug, role) in user.memberships {
                 self.add_member(slug, user.email, *role).await?;
             }
+        }
+        let importer = Importer {
+            actor: DEMO_IMPORTER.into(),
+            client_address: None,
+        };
+        let mut seeded = Vec::new();
+        for (tenant, demo) in tenants.into_iter().zip(demos) {
+            let slug = demo.slug.clone();
+            let report = self
+                .import_register(tenant, validated(demo), ImportOptions::default(), &importer)
+                .await?;
+            let created = |entity| count(&report, entity).created as usize;
+            seeded.push((
+                tenant,
+                SeededTenant {
+                    slug,
+                    kris: created(Entity::Kri),
+                    observations: created(Entity::Observation),
+                    assets: created(Entity::Asset),
+                    simulations: 0,
+                },
+            ));
         }
         let simulations = SimulationService::new(Arc::new(self.clone()), Arc::new(self.clone()));
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -191,386 +123,61 @@ impl Store {
     }
 }
 
-async fn seed_tenant(
+/// The demo tenant's register with its history, as an import takes it; the audit record
+/// names the shipped files and their SHA-256.
+fn validated(demo: DemoTenantRegister) -> Validated {
+    let mut register = demo.register;
+    register.observations = Some(demo.observations);
+    let files = demo
+        .files
+        .iter()
+        .map(|file| {
+            let digest = Sha256::digest(file.text.as_bytes());
+            (file.name.to_string(), format!("{digest:x}"))
+        })
+        .collect();
+    // The files passed the importer's validation in a test (demo::tests); the dates moved
+    // and the generated history change no rule's outcome.
+    Validated::from_register(register, files)
+}
+
+fn count(report: &ImportReport, entity: Entity) -> Counts {
+    report
+        .counts
+        .iter()
+        .find(|(e, _)| *e == entity)
+        .map_or_else(Counts::default, |(_, c)| *c)
+}
+
+/// Creates the tenant and its integrations (a register names integrations, never holds
+/// them).
+async fn create_tenant(
     tx: &mut Transaction<'_, Any>,
-    t: &DemoTenantRegister,
-) -> Result<(TenantId, SeededTenant), sqlx::Error> {
+    demo: &DemoTenantRegister,
+) -> Result<TenantId, sqlx::Error> {
     let now = ms(Utc::now());
-    let tenant_id = insert_returning_id(
-        tx,
-        "tenants",
-        &["slug", "name", "created_at"],
-        vec![t.slug.as_str().into(), t.name.as_str().into(), now.into()],
+    let tenant: i64 = sqlx::query(
+        "INSERT INTO tenants (slug, name, created_at) VALUES ($1, $2, $3) RETURNING id",
     )
-    .await?;
-
-    let mut integration_ids = HashMap::new();
-    for i in &t.integrations {
-        let id = insert_returning_id(
-            tx,
-            "integrations",
-            &[
-                "tenant_id",
-                "name",
-                "kind",
-                "schedule",
-                "config",
-                "created_at",
-            ],
-            vec![
-                tenant_id.into(),
-                i.name.as_str().into(),
-                i.kind.as_str().into(),
-                i.schedule.as_str().into(),
-                i.config.to_string().into(),
-                now.into(),
-            ],
+    .bind(&demo.slug)
+    .bind(&demo.name)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get(0)?;
+    for integration in &demo.integrations {
+        sqlx::query(
+            "INSERT INTO integrations (tenant_id, name, kind, schedule, config, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
+        .bind(tenant)
+        .bind(&integration.name)
+        .bind(integration.kind.as_str())
+        .bind(integration.schedule.as_str())
+        .bind(integration.config.to_string())
+        .bind(now)
+        .execute(&mut **tx)
         .await?;
-        integration_ids.insert(i.name.as_str(), id);
     }
-    let register = &t.register;
-    let mut outcome_ids = HashMap::new();
-    for o in register.outcomes.iter().flatten() {
-        let id = insert_returning_id(
-            tx,
-            "outcomes",
-            &[
-                "tenant_id",
-                "ref",
-                "name",
-                "description",
-                "owner",
-                "loss_tolerance",
-            ],
-            vec![
-                tenant_id.into(),
-                o.r#ref.as_str().into(),
-                o.name.as_str().into(),
-                o.description.as_str().into(),
-                o.owner.as_str().into(),
-                o.loss_tolerance.into(),
-            ],
-        )
-        .await?;
-        outcome_ids.insert(o.r#ref.as_str(), id);
-    }
-    let mut control_ids = HashMap::new();
-    for c in register.controls.iter().flatten() {
-        let id = insert_returning_id(
-            tx,
-            "controls",
-            &[
-                "tenant_id",
-                "ref",
-                "name",
-                "category",
-                "status",
-                "effectiveness",
-                "nist_csf",
-                "attack_techniques",
-                "owner",
-            ],
-            vec![
-                tenant_id.into(),
-                c.r#ref.as_str().into(),
-                c.name.as_str().into(),
-                c.category.as_str().into(),
-                c.status.as_str().into(),
-                c.effectiveness.into(),
-                list_json(&c.nist_csf).into(),
-                list_json(&c.attack_techniques).into(),
-                c.owner.as_str().into(),
-            ],
-        )
-        .await?;
-        control_ids.insert(c.r#ref.as_str(), id);
-    }
-    let mut risk_ids = HashMap::new();
-    let mut risk_links = (Vec::new(), Vec::new());
-    for r in register.risks.iter().flatten() {
-        let id = insert_returning_id(
-            tx,
-            "risks",
-            &[
-                "tenant_id",
-                "ref",
-                "title",
-                "description",
-                "category",
-                "owner",
-                "status",
-                "inherent_likelihood",
-                "inherent_impact",
-                "current_likelihood",
-                "current_impact",
-                "residual_likelihood",
-                "residual_impact",
-                "event_frequency",
-                "loss_low",
-                "loss_high",
-            ],
-            vec![
-                tenant_id.into(),
-                r.r#ref.as_str().into(),
-                r.title.as_str().into(),
-                r.description.as_str().into(),
-                r.category.as_str().into(),
-                r.owner.as_str().into(),
-                r.status.as_str().into(),
-                i64::from(r.inherent.likelihood).into(),
-                i64::from(r.inherent.impact).into(),
-                i64::from(r.current.likelihood).into(),
-                i64::from(r.current.impact).into(),
-                i64::from(r.residual.likelihood).into(),
-                i64::from(r.residual.impact).into(),
-                r.fair.event_frequency.into(),
-                r.fair.loss_magnitude.low.into(),
-                r.fair.loss_magnitude.high.into(),
-            ],
-        )
-        .await?;
-        risk_ids.insert(r.r#ref.as_str(), id);
-        risk_links.0.extend(
-            r.outcomes
-                .iter()
-                .filter_map(|o| outcome_ids.get(o.as_str()))
-                .map(|&o| vec![tenant_id.into(), id.into(), o.into()]),
-        );
-        risk_links.1.extend(
-            r.controls
-                .iter()
-                .filter_map(|c| control_ids.get(c.as_str()))
-                .map(|&c| vec![tenant_id.into(), id.into(), c.into()]),
-        );
-    }
-    insert_rows(
-        tx,
-        "risk_outcomes",
-        &["tenant_id", "risk_id", "outcome_id"],
-        risk_links.0,
-    )
-    .await?;
-    insert_rows(
-        tx,
-        "risk_controls",
-        &["tenant_id", "risk_id", "control_id"],
-        risk_links.1,
-    )
-    .await?;
-
-    let (mut kri_risks, mut kri_controls, mut observations) = (Vec::new(), Vec::new(), Vec::new());
-    let kris = register.kris.as_deref().unwrap_or_default();
-    for k in kris {
-        let history: Vec<_> = t.observations.iter().filter(|o| o.kri == k.slug).collect();
-        let current = history.last();
-        let id = insert_returning_id(
-            tx,
-            "kris",
-            &[
-                "tenant_id",
-                "slug",
-                "name",
-                "description",
-                "category",
-                "unit",
-                "direction",
-                "warn",
-                "critical",
-                "frequency",
-                "owner",
-                "aliases",
-                "source_integration_id",
-                "outcome_id",
-                "current_value",
-                "current_observed_at",
-            ],
-            vec![
-                tenant_id.into(),
-                k.slug.as_str().into(),
-                k.name.as_str().into(),
-                k.description.as_str().into(),
-                k.category.as_str().into(),
-                k.unit.as_str().into(),
-                k.direction.as_str().into(),
-                k.warn.into(),
-                k.critical.into(),
-                k.frequency.as_str().into(),
-                k.owner.as_str().into(),
-                list_json(&k.aliases).into(),
-                k.source_integration
-                    .as_deref()
-                    .and_then(|name| integration_ids.get(name).copied())
-                    .into(),
-                k.outcome
-                    .as_deref()
-                    .and_then(|o| outcome_ids.get(o).copied())
-                    .into(),
-                current.map_or(Cell::Real(f64::NAN), |c| Cell::Real(c.value)),
-                current.map(|c| ms(c.observed_at)).into(),
-            ],
-        )
-        .await?;
-        if current.is_none() {
-            sqlx::query("UPDATE kris SET current_value = NULL WHERE id = $1")
-                .bind(id)
-                .execute(&mut **tx)
-                .await?;
-        }
-        kri_risks.extend(
-            k.risks
-                .iter()
-                .filter_map(|r| risk_ids.get(r.as_str()))
-                .map(|&r| vec![tenant_id.into(), id.into(), r.into()]),
-        );
-        kri_controls.extend(
-            k.controls
-                .iter()
-                .filter_map(|c| control_ids.get(c.as_str()))
-                .map(|&c| vec![tenant_id.into(), id.into(), c.into()]),
-        );
-        observations.extend(history.iter().map(|o| {
-            vec![
-                tenant_id.into(),
-                id.into(),
-                ms(o.observed_at).into(),
-                o.value.into(),
-                "demo seed".into(),
-            ]
-        }));
-    }
-    let observation_count = observations.len();
-    insert_rows(
-        tx,
-        "kri_risks",
-        &["tenant_id", "kri_id", "risk_id"],
-        kri_risks,
-    )
-    .await?;
-    insert_rows(
-        tx,
-        "kri_controls",
-        &["tenant_id", "kri_id", "control_id"],
-        kri_controls,
-    )
-    .await?;
-    insert_rows(
-        tx,
-        "kri_observations",
-        &["tenant_id", "kri_id", "observed_at", "value", "source"],
-        observations,
-    )
-    .await?;
-
-    let vendors = register
-        .vendors
-        .iter()
-        .flatten()
-        .map(|v| {
-            let (date, score, conclusion) = match &v.last_assessment {
-                Some(a) => (
-                    Cell::Text(a.date.to_string()),
-                    Cell::Real(a.score),
-                    Cell::Text(a.conclusion.clone()),
-                ),
-                None => (
-                    Cell::Text(String::new()),
-                    Cell::Real(0.0),
-                    Cell::Text(String::new()),
-                ),
-            };
-            vec![
-                tenant_id.into(),
-                v.name.as_str().into(),
-                v.category.as_str().into(),
-                v.criticality.as_str().into(),
-                i64::from(v.tier).into(),
-                list_json(&v.data_elements).into(),
-                date,
-                score,
-                conclusion,
-                i64::from(v.open_findings).into(),
-                v.next_assessment_due.to_string().into(),
-            ]
-        })
-        .collect();
-    insert_rows(
-        tx,
-        "vendors",
-        &[
-            "tenant_id",
-            "name",
-            "category",
-            "criticality",
-            "tier",
-            "data_elements",
-            "last_assessment_date",
-            "last_assessment_score",
-            "last_assessment_conclusion",
-            "open_findings",
-            "next_assessment_due",
-        ],
-        vendors,
-    )
-    .await?;
-    // Vendors never assessed keep NULL assessment columns.
-    sqlx::query(
-        "UPDATE vendors SET last_assessment_date = NULL, last_assessment_score = NULL, last_assessment_conclusion = NULL \
-         WHERE tenant_id = $1 AND last_assessment_date = ''",
-    )
-    .bind(tenant_id)
-    .execute(&mut **tx)
-    .await?;
-
-    let assets = register
-        .assets
-        .iter()
-        .flatten()
-        .map(|a| {
-            vec![
-                tenant_id.into(),
-                a.name.as_str().into(),
-                a.kind.as_str().into(),
-                a.environment.as_str().into(),
-                a.owner.as_str().into(),
-                a.criticality.as_str().into(),
-                a.internet_facing.into(),
-                a.data_classification.as_str().into(),
-                ms(a.last_seen).into(),
-                a.edr.into(),
-                a.mfa.into(),
-                a.backup.into(),
-                a.patched.into(),
-            ]
-        })
-        .collect();
-    insert_rows(
-        tx,
-        "assets",
-        &[
-            "tenant_id",
-            "name",
-            "kind",
-            "environment",
-            "owner",
-            "criticality",
-            "internet_facing",
-            "data_classification",
-            "last_seen",
-            "edr",
-            "mfa",
-            "backup",
-            "patched",
-        ],
-        assets,
-    )
-    .await?;
-    let seeded = SeededTenant {
-        slug: t.slug.clone(),
-        kris: kris.len(),
-        observations: observation_count,
-        assets: register.assets.as_ref().map_or(0, Vec::len),
-        simulations: 0,
-    };
-    Ok((TenantId(tenant_id), seeded))
+    Ok(TenantId(tenant))
 }

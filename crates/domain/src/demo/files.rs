@@ -3,11 +3,11 @@
 //! and where each KRI's history ends), parsed with the register's own formats.
 
 use draxis_protocol::types::{IntegrationKind, KriStatus, Schedule};
-use draxis_register::{Asset, Register};
+use draxis_register::{FileContent, InputFile, Register, read_register};
 use serde::{Deserialize, Serialize};
 
-/// One data file as shipped: its name in `crates/domain/data/demo/<slug>/` (the name an
-/// import takes its format from) and its text.
+/// One data file as shipped: its path under `crates/domain/data/demo/` (its last part is
+/// the name an import takes the format from) and its text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DemoFile {
     pub name: &'static str,
@@ -25,11 +25,11 @@ const REGISTERS: [(&str, &[DemoFile]); 2] = [
         "acme",
         &[
             DemoFile {
-                name: "register.yaml",
+                name: "acme/register.yaml",
                 text: include_str!("../../data/demo/acme/register.yaml"),
             },
             DemoFile {
-                name: "assets.csv",
+                name: "acme/assets.csv",
                 text: include_str!("../../data/demo/acme/assets.csv"),
             },
         ],
@@ -37,7 +37,7 @@ const REGISTERS: [(&str, &[DemoFile]); 2] = [
     (
         "globex",
         &[DemoFile {
-            name: "register.yaml",
+            name: "globex/register.yaml",
             text: include_str!("../../data/demo/globex/register.yaml"),
         }],
     ),
@@ -130,25 +130,22 @@ pub(super) fn register_files(slug: &str) -> &'static [DemoFile] {
         .map_or(&[], |(_, files)| files)
 }
 
-/// `slug`'s register as its files hold it (dates as of the anchor), assets from its
-/// `assets.csv` when it has one.
+/// `slug`'s files as an import takes them.
+pub(super) fn input_files(slug: &str) -> Vec<InputFile> {
+    register_files(slug)
+        .iter()
+        .map(|file| InputFile {
+            name: file.name.to_string(),
+            content: FileContent::Bytes(file.text.as_bytes().into()),
+        })
+        .collect()
+}
+
+/// `slug`'s register as its files hold it (dates as of the anchor), read by the register's
+/// own reader (the one `draxis-admin register` uses).
 pub(super) fn register(slug: &str) -> Result<Register, DemoDataError> {
-    let mut register = Register::default();
-    for file in register_files(slug) {
-        if file.name.ends_with(".csv") {
-            let assets = csv::Reader::from_reader(file.text.as_bytes())
-                .deserialize::<Asset>()
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| invalid(file.name)(e.to_string()))?;
-            register.assets = Some(assets);
-        } else {
-            let document: Register =
-                serde_saphyr::from_str(file.text).map_err(|e| invalid(file.name)(e.to_string()))?;
-            register = Register {
-                assets: register.assets.take().or(document.assets),
-                ..document
-            };
-        }
-    }
-    Ok(register)
+    read_register(&input_files(slug)).map_err(|problems| DemoDataError {
+        file: register_files(slug).first().map_or("", |f| f.name),
+        message: problems.to_string(),
+    })
 }

@@ -218,3 +218,25 @@ fn the_same_day_gives_the_same_data() {
     let b = format!("{:?}", demo_registers(today()).unwrap());
     assert_eq!(a, b);
 }
+
+/// The demo's files pass the validation a customer's register goes through (CSF 2.0 ids,
+/// ATT&CK ids, thresholds, ranges, links, keys), given the integrations the demo creates.
+#[test]
+fn the_files_pass_the_importers_validation() {
+    for demo in demo_registers(today()).unwrap() {
+        let existing = draxis_register::ExistingKeys {
+            integrations: demo.integrations.iter().map(|i| i.name.clone()).collect(),
+            ..Default::default()
+        };
+        let validated = draxis_register::validate(
+            &files::input_files(&demo.slug),
+            &existing,
+            draxis_register::ImportOptions::default(),
+        )
+        .unwrap_or_else(|problems| panic!("{}: {problems}", demo.slug));
+        assert_eq!(
+            validated.assets.map(|rows| rows.len),
+            demo.register.assets.as_ref().map(|a| a.len() as u64)
+        );
+    }
+}

@@ -1,36 +1,16 @@
-//! The demo tenant's KRI catalog, as shipped in `data/kri-catalog.json`.
+//! The demo's KRI catalog: acme's 40 KRIs as its register file defines them, which the
+//! Drop Zone's corpus, benchmarks and fuzzing match evidence against.
 
-use draxis_protocol::types::{Direction, Frequency};
-use serde::Deserialize;
+use super::files;
 
-/// The catalog file, verbatim.
-pub const KRI_CATALOG_JSON: &str = include_str!("../../data/kri-catalog.json");
+/// A catalog entry: a register file's KRI.
+pub type CatalogKri = draxis_register::Kri;
 
-/// One catalog entry.
-#[derive(Debug, Clone, Deserialize)]
-pub struct CatalogKri {
-    pub slug: String,
-    pub name: String,
-    pub unit: String,
-    pub direction: Direction,
-    pub warn: f64,
-    pub critical: f64,
-    pub category: String,
-    pub frequency: Frequency,
-    #[serde(default)]
-    pub aliases: Vec<String>,
-    pub description: String,
-}
-
-#[derive(Deserialize)]
-struct Catalog {
-    kris: Vec<CatalogKri>,
-}
-
-/// The parsed KRI catalog.
+/// Acme's KRIs, in file order (empty only if the shipped file were broken, which a test
+/// rules out).
 pub fn kri_catalog() -> Vec<CatalogKri> {
-    // The file is part of the source tree and checked by a test: it always parses.
-    serde_json::from_str::<Catalog>(KRI_CATALOG_JSON)
-        .map(|c| c.kris)
+    files::register("acme")
+        .ok()
+        .and_then(|register| register.kris)
         .unwrap_or_default()
 }

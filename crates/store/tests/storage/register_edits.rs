@@ -92,7 +92,7 @@ async fn hand_edits_are_checked_written_audited_and_seen_at_once(fixture: &Fixtu
     let trail = store
         .audit_trail(&AuditQuery {
             tenant: Some(acme.id),
-            action: Some("register.".into()),
+            action: Some("register.kri_edit".into()),
             limit: 10,
             ..AuditQuery::default()
         })

@@ -148,6 +148,14 @@ impl Store {
     ) -> Result<ImportReport, Halt> {
         let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
+        if self.engine == crate::Engine::Postgres {
+            // The batch lookups repeat one statement while the import grows the table: a
+            // plan cached while it was small (a sequential scan) would be kept for every
+            // later batch, so each batch is planned for the table as it is.
+            sqlx::query("SET LOCAL plan_cache_mode = force_custom_plan")
+                .execute(&mut *tx)
+                .await?;
+        }
         let mut tally = Tally::default();
         write(&mut tx, tenant, register, options, &mut tally).await?;
         if options.dry_run {

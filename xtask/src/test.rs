@@ -101,10 +101,18 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
         outcome.context("three replicas on one PostgreSQL database")?;
     }
 
+    // The import benchmark's short form; `cargo xtask bench-import` is the 100,000-row run.
+    crate::bench_import::run(root, 5_000, if postgres { "both" } else { "sqlite" }, true)
+        .context("register import benchmark (5,000 assets)")?;
+
     eprintln!();
     eprintln!("test summary:");
     eprintln!("  unit, domain and SQLite storage suites: passed");
     eprintln!("  end-to-end (MCP Python SDK, 2025-11-25 and 2026-07-28) on SQLite: passed");
+    eprintln!(
+        "  a customer's register (import, every read tool, alias proposal, simulate --all): passed"
+    );
+    eprintln!("  register import benchmark, short form (5,000 assets): passed");
     eprintln!(
         "  Drop Zone end-to-end (scheduled pull, 64 concurrent, connectors, SIGKILL) on SQLite: passed"
     );

@@ -266,3 +266,28 @@ fn yaml_metric_lists_and_units_in_keys() {
         ],
     );
 }
+
+#[test]
+fn multibyte_text_across_the_sniffed_head_and_in_html_tags_is_read_without_panicking() {
+    // The format sniffer reads the first 4 KiB: a character across that edge once
+    // panicked the tool call (and rmcp never answered it).
+    for unit in ["\u{fffd}", "é", "😀"] {
+        check(&unit.repeat(5_000), None, &[]);
+    }
+    // `<t` followed by a multi-byte letter once panicked the HTML table reader.
+    let html = "<table><tr><té>x</té><th>Patch compliance</th></tr><tr><td>91%</td></tr></table>";
+    let extraction = BuiltinExtractor.extract(
+        &Artifact {
+            content: html,
+            filename: None,
+            mime_type: Some("text/html"),
+        },
+        &catalog(),
+    );
+    assert!(
+        extraction
+            .proposals
+            .iter()
+            .all(|p| html.contains(&p.span.excerpt))
+    );
+}

@@ -61,7 +61,7 @@ fn sniff(artifact: &Artifact<'_>) -> Shape {
     if mime.contains("html") || name.ends_with(".html") || name.ends_with(".htm") {
         return Shape::Html;
     }
-    let head = &text[..text.len().min(4096)];
+    let head = &text[..super::text::floor_boundary(text, 4096)];
     let lower_head = head.to_ascii_lowercase();
     if lower_head.contains("<table") || lower_head.contains("<html") || lower_head.contains("<td") {
         return Shape::Html;

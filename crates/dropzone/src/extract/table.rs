@@ -436,12 +436,13 @@ fn read_html_table(c: &mut Collector<'_>, text: &str, lower: &str, open: usize, 
         let mut is_header = true;
         let mut k = tr;
         while let Some(cell_open) = lower[k..end].find("<t").map(|i| i + k) {
-            let tag = &lower[cell_open..(cell_open + 3).min(end)];
-            if tag != "<td" && tag != "<th" {
+            // Bytes, not text: the letter after `<t` may be any character.
+            let tag = &lower.as_bytes()[cell_open..(cell_open + 3).min(end)];
+            if tag != b"<td" && tag != b"<th" {
                 k = cell_open + 2;
                 continue;
             }
-            is_header &= tag == "<th";
+            is_header &= tag == b"<th";
             let Some(content_start) = lower[cell_open..end].find('>').map(|i| cell_open + i + 1)
             else {
                 break;

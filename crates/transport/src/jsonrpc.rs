@@ -3,7 +3,9 @@
 //! `-32700` for a body that is not JSON (or repeats a key in an object), `-32600` for a
 //! batch (MCP sends one message per request), a `jsonrpc` other than "2.0", an id that is
 //! not a string or integer, a method that is not a string, or params that are not an
-//! object. A message that passes goes on to rmcp byte for byte.
+//! object; then `-32601` (HTTP 200) for a request this server does not answer and
+//! `-32602` for params not of the method's shape, each with a sentence rather than rmcp's
+//! bare method name. A message that passes goes on to rmcp byte for byte.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -14,6 +16,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http::{Method, StatusCode};
 use http_body_util::BodyExt;
+use rmcp::model::{CallToolRequest, InitializeRequest, ListToolsRequest};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value, json};
 
@@ -21,6 +24,14 @@ use serde_json::{Map, Value, json};
 const PARSE_ERROR: i64 = -32700;
 /// JSON-RPC: the JSON is not a valid request object.
 const INVALID_REQUEST: i64 = -32600;
+/// JSON-RPC: the server does not answer this method.
+const METHOD_NOT_FOUND: i64 = -32601;
+/// JSON-RPC: the method's params are not of its shape.
+const INVALID_PARAMS: i64 = -32602;
+
+/// The requests this server answers (it declares tools only); anything else gets
+/// `-32601` and this list rather than rmcp's bare method name.
+const SERVED: [&str; 4] = ["initialize", "ping", "tools/list", "tools/call"];
 
 /// Why a message is refused: its JSON-RPC code, the id to answer (if it had a usable
 /// one) and a sentence.
@@ -41,12 +52,19 @@ impl EnvelopeError {
     }
 
     fn into_response(self) -> Response {
+        // A message that cannot be read is an HTTP error; an unserved method or
+        // ill-shaped params is a JSON-RPC answer to a readable request.
+        let status = if matches!(self.code, PARSE_ERROR | INVALID_REQUEST) {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        };
         let body = json!({
             "jsonrpc": "2.0",
             "id": self.id,
             "error": { "code": self.code, "message": self.message },
         });
-        (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
+        (status, axum::Json(body)).into_response()
     }
 }
 
@@ -85,7 +103,45 @@ pub fn check_message(body: &[u8]) -> Result<(), EnvelopeError> {
             ));
         }
     };
-    check_fields(&message, &id)
+    check_fields(&message, &id)?;
+    check_request(&message, &id)
+}
+
+/// A request (a method with an id) for a method this server answers, with params of
+/// that method's shape as rmcp reads them.
+fn check_request(message: &Map<String, Value>, id: &Value) -> Result<(), EnvelopeError> {
+    let (Some(Value::String(method)), true) = (message.get("method"), message.contains_key("id"))
+    else {
+        return Ok(());
+    };
+    if !SERVED.contains(&method.as_str()) {
+        return Err(EnvelopeError {
+            code: METHOD_NOT_FOUND,
+            id: id.clone(),
+            message: format!(
+                "method not found: this server answers {} (it offers tools only), not {:?}",
+                SERVED.join(", "),
+                method.chars().take(80).collect::<String>()
+            ),
+        });
+    }
+    let typed = json!({ "method": method, "params": message.get("params") });
+    let problem = match method.as_str() {
+        "tools/call" => serde_json::from_value::<CallToolRequest>(typed).err(),
+        "initialize" => serde_json::from_value::<InitializeRequest>(typed).err(),
+        "tools/list" if message.contains_key("params") => {
+            serde_json::from_value::<ListToolsRequest>(typed).err()
+        }
+        _ => None,
+    };
+    match problem {
+        None => Ok(()),
+        Some(problem) => Err(EnvelopeError {
+            code: INVALID_PARAMS,
+            id: id.clone(),
+            message: format!("the params of {method} are not of its shape: {problem}"),
+        }),
+    }
 }
 
 fn check_fields(message: &Map<String, Value>, id: &Value) -> Result<(), EnvelopeError> {
@@ -268,5 +324,40 @@ mod tests {
         assert!(error.message.contains("`name` appears twice"), "{error:?}");
         let refused = check_message(br#"{"jsonrpc":"2.0","id":"r","method":"x","params":null}"#);
         assert_eq!(refused.unwrap_err().id, json!("r"));
+    }
+
+    #[test]
+    fn unserved_methods_and_ill_shaped_params_get_a_sentence() {
+        for method in [
+            "prompts/list",
+            "logging/setLevel",
+            "notifications/initialized",
+            r"x\u0000",
+        ] {
+            let body = format!(r#"{{"jsonrpc":"2.0","id":3,"method":"{method}"}}"#);
+            let error = check_message(body.as_bytes()).unwrap_err();
+            assert_eq!(error.code, METHOD_NOT_FOUND, "{method}");
+            assert!(error.message.contains("tools/call"), "{error:?}");
+            assert_eq!(error.id, json!(3));
+        }
+        for params in [
+            r#"{"name":"list_kris","arguments":[1]}"#,
+            r#"{"arguments":{}}"#,
+            "{}",
+        ] {
+            let body =
+                format!(r#"{{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{params}}}"#);
+            let error = check_message(body.as_bytes()).unwrap_err();
+            assert_eq!(error.code, INVALID_PARAMS, "{params}");
+            assert!(
+                error.message.starts_with("the params of tools/call"),
+                "{error:?}"
+            );
+        }
+        // Notifications of any method pass: they get no answer.
+        assert_eq!(
+            code(r#"{"jsonrpc":"2.0","method":"notifications/whatever"}"#),
+            None
+        );
     }
 }

@@ -337,6 +337,8 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
         .nest("/api/mcp", mcp)
         .merge(oauth)
         .merge(pages)
+        .fallback(web::no_such_path)
+        .method_not_allowed_fallback(web::method_not_allowed)
         .layer(axum::middleware::from_fn(limits::retry_after_on_503))
         .with_state(state)
         .layer(axum::middleware::from_fn_with_state(

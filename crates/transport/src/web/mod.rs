@@ -206,6 +206,28 @@ pub(crate) async fn security_headers(
     response
 }
 
+/// Any path the server does not serve: a sentence, not an empty 404.
+pub(crate) async fn no_such_path(uri: http::Uri) -> Response {
+    let path: String = uri.path().chars().take(200).collect();
+    (
+        StatusCode::NOT_FOUND,
+        format!(
+            "There is nothing at {path:?}: MCP clients use /api/mcp, people the console at /.\n"
+        ),
+    )
+        .into_response()
+}
+
+/// A served path asked with a method it does not take: a sentence, not an empty 405.
+pub(crate) async fn method_not_allowed(method: http::Method, uri: http::Uri) -> Response {
+    let path: String = uri.path().chars().take(200).collect();
+    (
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("{path:?} does not take {method} requests: see the server's documentation for the methods it accepts.\n"),
+    )
+        .into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

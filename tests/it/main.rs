@@ -7,6 +7,7 @@
 mod answer_size;
 mod audit;
 mod dropzone;
+mod hostile_corpus;
 mod hostile_edges;
 mod hostile_web;
 mod http_edge;

@@ -201,10 +201,24 @@ impl ServerHandler for DraxisMcp {
             .into());
         }
         let started = std::time::Instant::now();
-        let result = self
-            .dispatch(&principal, spec.name, request.arguments)
-            .instrument(span.clone())
-            .await;
+        // On a task of its own, so that a panic in a tool's code becomes an error answer
+        // instead of a request that never gets one (rmcp does not catch it).
+        let handler = self.clone();
+        let caller = principal.clone();
+        let name = spec.name;
+        let arguments = request.arguments;
+        let call = async move { handler.dispatch(&caller, name, arguments).await };
+        let result = match tokio::spawn(call.instrument(span.clone())).await {
+            Ok(result) => result,
+            Err(failure) => {
+                let _entered = span.enter();
+                tracing::error!(tool = name, %failure, "a tool call failed unexpectedly");
+                tool_error(format!(
+                    "{name} failed unexpectedly on the server (the error is logged); try again, \
+                     and report it if it happens again"
+                ))
+            }
+        };
         let is_error = result.is_error.unwrap_or(false);
         self.usage.verifier.note_tool_call(&principal);
         self.usage

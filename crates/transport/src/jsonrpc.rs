@@ -30,8 +30,17 @@ const METHOD_NOT_FOUND: i64 = -32601;
 const INVALID_PARAMS: i64 = -32602;
 
 /// The requests this server answers (it declares tools only); anything else gets
-/// `-32601` and this list rather than rmcp's bare method name.
-const SERVED: [&str; 4] = ["initialize", "ping", "tools/list", "tools/call"];
+/// `-32601` and this list rather than rmcp's bare method name. `server/discover` and
+/// `subscriptions/listen` are how 2026-07-28 clients find the server and listen to it
+/// (the Python SDK's `mode="auto"` probes `server/discover` first).
+const SERVED: [&str; 6] = [
+    "server/discover",
+    "initialize",
+    "ping",
+    "tools/list",
+    "tools/call",
+    "subscriptions/listen",
+];
 
 /// Why a message is refused: its JSON-RPC code, the id to answer (if it had a usable
 /// one) and a sentence.
@@ -354,6 +363,12 @@ mod tests {
                 "{error:?}"
             );
         }
+        // How 2026-07-28 clients find the server passes to rmcp (the Python SDK's
+        // mode="auto" fell back to the old handshake when this was refused).
+        assert_eq!(
+            code(r#"{"jsonrpc":"2.0","id":5,"method":"server/discover","params":{}}"#),
+            None
+        );
         // Notifications of any method pass: they get no answer.
         assert_eq!(
             code(r#"{"jsonrpc":"2.0","method":"notifications/whatever"}"#),

@@ -124,27 +124,36 @@ impl Store {
     }
 }
 
+/// Writes one audit event on `executor`: the pool, or a transaction whose change the
+/// event records (so both commit together).
+pub(crate) async fn insert_event<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    event: &AuditEvent,
+) -> StorageResult<()> {
+    sqlx::query(
+        "INSERT INTO audit_events (tenant_id, at, actor, token_id, credential, client_address, \
+         action, subject, outcome, details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(event.tenant.map(|t| t.0))
+    .bind(chrono::Utc::now().timestamp_millis())
+    .bind(event.actor.as_str())
+    .bind(event.token_id)
+    .bind(event.credential.clone())
+    .bind(event.client_address.clone())
+    .bind(event.action)
+    .bind(event.subject.as_str())
+    .bind(event.outcome.as_str())
+    .bind(event.details.to_string())
+    .execute(executor)
+    .await
+    .map_err(storage)?;
+    Ok(())
+}
+
 #[async_trait]
 impl AuditLog for Store {
     async fn record(&self, event: &AuditEvent) -> StorageResult<()> {
-        sqlx::query(
-            "INSERT INTO audit_events (tenant_id, at, actor, token_id, credential, client_address, \
-             action, subject, outcome, details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(event.tenant.map(|t| t.0))
-        .bind(chrono::Utc::now().timestamp_millis())
-        .bind(event.actor.as_str())
-        .bind(event.token_id)
-        .bind(event.credential.clone())
-        .bind(event.client_address.clone())
-        .bind(event.action)
-        .bind(event.subject.as_str())
-        .bind(event.outcome.as_str())
-        .bind(event.details.to_string())
-        .execute(&self.pool)
-        .await
-        .map_err(storage)?;
-        Ok(())
+        insert_event(&self.pool, event).await
     }
 
     async fn audit_trail(&self, query: &AuditQuery) -> StorageResult<Vec<AuditRecord>> {

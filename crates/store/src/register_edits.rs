@@ -5,7 +5,7 @@
 //! engines), compares, writes only what differs, and appends its audit event.
 
 use async_trait::async_trait;
-use chrono::Utc;
+use draxis_auth::audit::AuditEvent;
 use draxis_domain::entities::LikelihoodImpact;
 use draxis_domain::register_edits::{
     ControlSettings, Edited, Editor, KriSettings, ManualObservation, Recorded, RegisterEdits,
@@ -26,26 +26,16 @@ async fn audit(
     tx: &mut Transaction<'_, Any>,
     tenant: TenantId,
     by: &Editor,
-    action: &str,
+    action: &'static str,
     subject: String,
     details: Value,
 ) -> StorageResult<()> {
-    sqlx::query(
-        "INSERT INTO audit_events (tenant_id, at, actor, token_id, credential, client_address, \
-         action, subject, outcome, details) VALUES ($1, $2, $3, NULL, $4, $5, $6, $7, 'success', $8)",
-    )
-    .bind(tenant.0)
-    .bind(ms(Utc::now()))
-    .bind(by.actor.as_str())
-    .bind(by.credential.clone())
-    .bind(by.client_address.clone())
-    .bind(action)
-    .bind(subject)
-    .bind(details.to_string())
-    .execute(&mut **tx)
-    .await
-    .map_err(storage)?;
-    Ok(())
+    let mut event = AuditEvent::new(action, by.actor.as_str(), subject)
+        .in_tenant(Some(tenant))
+        .with_credential(by.credential.clone())
+        .with_details(details);
+    event.client_address = by.client_address.clone();
+    crate::audit::insert_event(&mut **tx, &event).await
 }
 
 /// A 1-5 column.

@@ -190,7 +190,12 @@ pub(super) async fn insert_rows(
             sql.push(')');
         }
         // The text is our table and column names and placeholders; every value is bound.
+        // Not kept prepared: PostgreSQL fixes a prepared statement's parameter types at its
+        // first use, and a later batch of the same shape may bind another type in a column
+        // (a null of another kind) and be refused as "incorrect binary data format" (seen once
+        // in 6 PostgreSQL runs of the demo round trip; the exact column was not pinned down).
         sqlx::query_with(AssertSqlSafe(sql), args)
+            .persistent(false)
             .execute(&mut *conn)
             .await?;
     }
